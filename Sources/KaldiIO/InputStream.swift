@@ -1,0 +1,236 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import KaldiBase
+
+/// Buffered reading of one Kaldi rxfilename: a file, a file at a byte offset (`foo.ark:1234`),
+/// standard input (`-` or empty) or the output of a command (`gunzip -c ali.1.gz |`).
+///
+/// Bulk reads of matrix data bypass the buffer, so binary archives read at memory speed.
+public final class InputStream {
+  /// The rxfilename as the user wrote it, for error messages.
+  public let name: String
+  private var fd: Int32
+  private var pipe: UnsafeMutablePointer<FILE>?
+  private let ownsDescriptor: Bool
+  private let buffer: UnsafeMutablePointer<UInt8>
+  private let capacity = 1 << 18
+  private var start = 0
+  private var end = 0
+  /// Absolute byte offset of `buffer[0]` in the underlying file or stream.
+  private var bufferOffset = 0
+  private var atEOF = false
+
+  /// Absolute byte offset of the next byte to be read.
+  public var position: Int { bufferOffset + start }
+
+  private init(name: String, fd: Int32, pipe: UnsafeMutablePointer<FILE>?, ownsDescriptor: Bool) {
+    self.name = name
+    self.fd = fd
+    self.pipe = pipe
+    self.ownsDescriptor = ownsDescriptor
+    buffer = .allocate(capacity: capacity)
+  }
+
+  deinit {
+    if let pipe { pclose(pipe) } else if ownsDescriptor && fd >= 0 { Glibc.close(fd) }
+    buffer.deallocate()
+  }
+
+  /// Opens an rxfilename. `file:1234` seeks to byte 1234 when the part after the last colon
+  /// is all digits (Kaldi's rule), so a file whose name ends that way cannot be opened whole.
+  public static func open(_ rxfilename: String) throws -> InputStream {
+    switch RxFilename(rxfilename) {
+    case .standardInput:
+      return InputStream(name: rxfilename, fd: 0, pipe: nil, ownsDescriptor: false)
+    case .pipe(let command):
+      fflush(nil)
+      guard let p = popen(command, "r") else {
+        throw KaldiError("Failed to run command '\(command)': \(systemError())")
+      }
+      return InputStream(name: rxfilename, fd: fileno(p), pipe: p, ownsDescriptor: true)
+    case .file(let path):
+      return try openFile(path, display: rxfilename)
+    case .fileAtOffset(let path, let offset):
+      let s = try openFile(path, display: rxfilename)
+      try s.seek(to: offset)
+      return s
+    }
+  }
+
+  static func openFile(_ path: String, display: String) throws -> InputStream {
+    let fd = Glibc.open(path, O_RDONLY)
+    if fd < 0 { throw KaldiError("Failed to open '\(path)' for reading: \(systemError())") }
+    return InputStream(name: display, fd: fd, pipe: nil, ownsDescriptor: true)
+  }
+
+  /// Moves to an absolute byte offset; only files can seek.
+  public func seek(to offset: Int) throws {
+    if offset >= bufferOffset && offset <= bufferOffset + end {
+      start = offset - bufferOffset
+      atEOF = false
+      return
+    }
+    guard pipe == nil, lseek(fd, off_t(offset), SEEK_SET) >= 0 else {
+      throw KaldiError("Failed to seek to byte \(offset) in '\(name)': \(pipe == nil ? systemError() : "not a file")")
+    }
+    bufferOffset = offset
+    start = 0
+    end = 0
+    atEOF = false
+  }
+
+  /// Refills the buffer; returns false at end of input.
+  private func fill() throws -> Bool {
+    if start < end { return true }
+    if atEOF { return false }
+    bufferOffset += end
+    start = 0
+    end = 0
+    while true {
+      let n = Glibc.read(fd, buffer, capacity)
+      if n > 0 { end = n; return true }
+      if n == 0 { atEOF = true; return false }
+      if errno == EINTR { continue }
+      throw KaldiError("Read error on '\(name)' at byte \(position): \(systemError())")
+    }
+  }
+
+  /// The next byte without consuming it; nil at end of input.
+  @inline(__always)
+  public func peek() throws -> UInt8? {
+    if start < end { return buffer[start] }
+    return try fill() ? buffer[start] : nil
+  }
+
+  /// Consumes and returns the next byte; nil at end of input.
+  @inline(__always)
+  public func readByte() throws -> UInt8? {
+    if start < end { start += 1; return buffer[start - 1] }
+    guard try fill() else { return nil }
+    start += 1
+    return buffer[start - 1]
+  }
+
+  /// Reads up to `count` bytes into `destination`; fewer only at end of input.
+  public func read(into destination: UnsafeMutableRawPointer, count: Int) throws -> Int {
+    var done = 0
+    let buffered = min(end - start, count)
+    if buffered > 0 {
+      destination.copyMemory(from: buffer + start, byteCount: buffered)
+      start += buffered
+      done = buffered
+    }
+    // Large reads go straight from the kernel into the destination.
+    while done < count && count - done >= capacity / 2 && !atEOF {
+      let n = Glibc.read(fd, destination + done, count - done)
+      if n > 0 {
+        done += n
+        bufferOffset += end + n
+        start = 0
+        end = 0
+        continue
+      }
+      if n == 0 { atEOF = true; break }
+      if errno == EINTR { continue }
+      throw KaldiError("Read error on '\(name)' at byte \(position): \(systemError())")
+    }
+    while done < count, try fill() {
+      let k = min(end - start, count - done)
+      (destination + done).copyMemory(from: buffer + start, byteCount: k)
+      start += k
+      done += k
+    }
+    return done
+  }
+
+  /// Reads bytes up to (not including) the next whitespace, after skipping leading whitespace;
+  /// nil at end of input. This is C++'s `is >> str`.
+  public func readWord() throws -> String? {
+    try skipWhitespace()
+    var bytes: [UInt8] = []
+    while let b = try peek(), !isSpaceByte(b) {
+      bytes.append(b)
+      start += 1
+    }
+    return bytes.isEmpty ? nil : String(decoding: bytes, as: UTF8.self)
+  }
+
+  public func skipWhitespace() throws {
+    while let b = try peek(), isSpaceByte(b) { start += 1 }
+  }
+
+  /// Reads one line without its newline; nil at end of input.
+  public func readLine() throws -> String? {
+    var bytes: [UInt8] = []
+    var sawAny = false
+    while let b = try readByte() {
+      sawAny = true
+      if b == UInt8(ascii: "\n") { break }
+      bytes.append(b)
+    }
+    return sawAny ? String(decoding: bytes, as: UTF8.self) : nil
+  }
+
+  /// Closes the stream; for a command, waits for it and throws if it failed.
+  public func close() throws {
+    if let p = pipe {
+      pipe = nil
+      fd = -1
+      let status = pclose(p)
+      if status != 0 {
+        throw KaldiError("Command '\(RxFilename.command(of: name))' failed (\(describeWaitStatus(status)))")
+      }
+    } else if ownsDescriptor && fd >= 0 {
+      Glibc.close(fd)
+      fd = -1
+    }
+  }
+}
+
+@inline(__always)
+func isSpaceByte(_ b: UInt8) -> Bool {
+  b == 0x20 || (b >= 0x09 && b <= 0x0D)
+}
+
+/// The C library's message for the current errno.
+func systemError() -> String { String(cString: strerror(errno)) }
+
+/// "exit status 1" or "killed by signal 9" for a `pclose`/`waitpid` status.
+func describeWaitStatus(_ status: Int32) -> String {
+  if status == -1 { return "could not be waited for: \(systemError())" }
+  let signal = status & 0x7f
+  if signal != 0 { return "killed by signal \(signal)" }
+  return "exit status \((status >> 8) & 0xff)"
+}
+
+/// What kind of input an rxfilename names (Kaldi's ClassifyRxfilename).
+public enum RxFilename: Equatable {
+  case standardInput
+  case pipe(command: String)
+  case file(String)
+  case fileAtOffset(String, Int)
+
+  public init(_ text: String) {
+    if text.isEmpty || text == "-" { self = .standardInput; return }
+    if text.hasSuffix("|") {
+      self = .pipe(command: String(text.dropLast()))
+      return
+    }
+    if let colon = text.lastIndex(of: ":") {
+      let digits = text[text.index(after: colon)...]
+      if !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }), let offset = Int(digits) {
+        self = .fileAtOffset(String(text[..<colon]), offset)
+        return
+      }
+    }
+    self = .file(text)
+  }
+
+  static func command(of rxfilename: String) -> String {
+    if case .pipe(let c) = RxFilename(rxfilename) { return c.trimmingSpaces() }
+    return rxfilename
+  }
+}

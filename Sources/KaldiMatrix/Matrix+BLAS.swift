@@ -1,0 +1,26 @@
+import CBLAS
+
+extension Matrix where Element == Float {
+  /// `self · other` through `cblas_sgemm`; the acoustic models build every product on this.
+  public func multiplied(by other: Matrix<Float>, transposeSelf: Bool = false, transposeOther: Bool = false) -> Matrix<Float> {
+    let m = transposeSelf ? cols : rows
+    let k = transposeSelf ? rows : cols
+    let k2 = transposeOther ? other.cols : other.rows
+    let n = transposeOther ? other.rows : other.cols
+    precondition(k == k2, "inner dimensions differ: \(k) vs \(k2)")
+    var out = Matrix<Float>(rows: m, cols: n)
+    if m == 0 || n == 0 || k == 0 { return out }
+    data.withUnsafeBufferPointer { a in
+      other.data.withUnsafeBufferPointer { b in
+        out.data.withUnsafeMutableBufferPointer { c in
+          cblas_sgemm(
+            CblasRowMajor, transposeSelf ? CblasTrans : CblasNoTrans,
+            transposeOther ? CblasTrans : CblasNoTrans,
+            Int32(m), Int32(n), Int32(k), 1, a.baseAddress, Int32(cols), b.baseAddress,
+            Int32(other.cols), 0, c.baseAddress, Int32(n))
+        }
+      }
+    }
+    return out
+  }
+}
