@@ -35,7 +35,7 @@ let package = Package(
     .testTarget(name: "KaldiBaseTests", dependencies: ["KaldiBase"]),
     .testTarget(name: "KaldiMatrixTests", dependencies: ["KaldiMatrix"]),
     .testTarget(
-      name: "KaldiIOTests", dependencies: ["KaldiIO", "KaldiMatrix"],
+      name: "KaldiIOTests", dependencies: ["KaldiBase", "KaldiIO", "KaldiMatrix"],
       exclude: ["Fixtures"]),
     .testTarget(
       name: "ToolTests", dependencies: ["ksnn", "KaldiIO"],

@@ -41,6 +41,9 @@ public final class OutputStream {
 
   /// Opens a wxfilename for writing.
   public static func open(_ wxfilename: String) throws -> OutputStream {
+    // A reader that goes away must give a write error (and a cleaned-up output), not a
+    // silent death by SIGPIPE.
+    signal(SIGPIPE, SIG_IGN)
     if wxfilename.isEmpty || wxfilename == "-" {
       return OutputStream(name: wxfilename, fd: 1, pipe: nil, finalPath: nil, temporaryPath: nil)
     }
