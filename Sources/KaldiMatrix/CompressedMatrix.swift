@@ -77,7 +77,8 @@ public struct CompressedMatrix: Equatable, Sendable {
     default:
       let lo = matrix.minElement
       var hi = matrix.maxElement
-      guard lo.isFinite, hi.isFinite else {
+      // Array.min() skips NaN, so check every value.
+      guard lo.isFinite, hi.isFinite, matrix.data.allSatisfy({ $0.isFinite }) else {
         throw KaldiError("Cannot compress a matrix with NaN's or Inf's")
       }
       // Kaldi keeps range > 0 for constant matrices; the sum is done in double.

@@ -1,0 +1,49 @@
+# ksnn: build, test, run and benchmark. `make run` and `make test` work on a fresh Debian
+# machine that has only the Swift toolchain: missing Debian packages are installed first.
+
+SHELL := /bin/bash
+SWIFT ?= swift
+# Debian packages the build, the tests and the recipes need.
+DEBIAN_PACKAGES := pkg-config libopenblas-dev libfftw3-dev libsndfile1-dev gzip sox
+RELEASE_BIN := .build/release/ksnn
+
+.PHONY: all deps build links test run bench clean
+
+all: build
+
+# Installs whatever is missing (apt-get waits for a held dpkg lock instead of failing).
+deps:
+	@missing=""; for p in $(DEBIAN_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	  $$sudo apt-get -o DPkg::Lock::Timeout=600 update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get -o DPkg::Lock::Timeout=600 install -y -qq $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build -c release --product ksnn
+	@$(MAKE) --no-print-directory links
+
+# bin/<kaldi-tool-name> -> ksnn, so `export PATH=$$PWD/bin:$$PATH` is all a Kaldi path.sh needs.
+links:
+	@mkdir -p bin
+	@ln -sf ../$(RELEASE_BIN) bin/ksnn
+	@for t in $$($(RELEASE_BIN) --list-tools); do ln -sf ksnn bin/$$t; done
+	@echo "bin/: ksnn and $$($(RELEASE_BIN) --list-tools | wc -l) tool links"
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+# The longest end-to-end path that exists so far.
+run: build
+	PATH=$$PWD/bin:$$PATH bash recipes/demo/run.sh
+
+bench: build
+	bash recipes/bench/tables.sh
+
+clean:
+	rm -rf .build bin bench
