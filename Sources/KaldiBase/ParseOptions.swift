@@ -105,7 +105,7 @@ public final class ParseOptions {
       var text = value
       if !hasEqual, let entry = entries[key], !entry.isBool {
         guard i + 1 < arguments.count else {
-          throw UsageError("Invalid option \(arg) (option format is --x=y or --x y)")
+          throw KaldiError.usage("Invalid option \(arg) (option format is --x=y or --x y)")
         }
         i += 1
         text = arguments[i].trimmingSpaces()
@@ -153,15 +153,15 @@ public final class ParseOptions {
     guard let eq = body.firstIndex(of: "=") else {
       return (Self.normalize(String(body)), "", false)
     }
-    if eq == body.startIndex { throw UsageError("Invalid option (no key): \(arg)") }
+    if eq == body.startIndex { throw KaldiError.usage("Invalid option (no key): \(arg)") }
     return (Self.normalize(String(body[..<eq])), String(body[body.index(after: eq)...]).trimmingSpaces(), true)
   }
 
   private func set(_ key: String, _ value: String, hasEqual: Bool, original: String) throws {
-    guard let entry = entries[key] else { throw UsageError("Invalid option \(original)") }
-    if entry.isBool && hasEqual && value.isEmpty { throw UsageError("Invalid option --\(key)=") }
+    guard let entry = entries[key] else { throw KaldiError.usage("Invalid option \(original)") }
+    if entry.isBool && hasEqual && value.isEmpty { throw KaldiError.usage("Invalid option --\(key)=") }
     guard entry.set(value) else {
-      throw UsageError("Invalid value '\(value)' for option --\(entry.name)")
+      throw KaldiError.usage("Invalid value '\(value)' for option --\(entry.name)")
     }
   }
 
@@ -193,8 +193,8 @@ public final class ParseOptions {
         try readConfigFile(value)
         continue
       }
-      do { try set(key, value, hasEqual: hasEqual, original: line) } catch let e as UsageError {
-        throw UsageError("\(e.message) in config file \(path), line \(lineNumber)")
+      do { try set(key, value, hasEqual: hasEqual, original: line) } catch let e as KaldiError where e.isUsage {
+        throw KaldiError.usage("\(e.message) in config file \(path), line \(lineNumber)")
       }
     }
   }

@@ -95,11 +95,8 @@ public enum ToolRegistry {
     } catch is WrongArgumentCount {
       invocation.options.printUsage()
       return 1
-    } catch let e as UsageError {
-      invocation.options.printUsage()
-      KaldiLog.error(e.message, function: e.function, file: e.file, line: e.line)
-      return 1
     } catch let e as KaldiError {
+      if e.isUsage { invocation.options.printUsage() }
       KaldiLog.error(e.message, function: e.function, file: e.file, line: e.line)
       return 1
     } catch {

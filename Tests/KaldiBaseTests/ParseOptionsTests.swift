@@ -30,11 +30,23 @@ import Testing
     for text in ["f", "0", "False"] { #expect(Bool(optionText: text) == false) }
   }
 
+  func isUsageError(_ args: [String]) -> Bool {
+    do {
+      _ = try Options().read(args)
+      return false
+    } catch let e as KaldiError {
+      return e.isUsage
+    } catch {
+      return false
+    }
+  }
+
   @Test func invalidInputIsAUsageError() {
-    #expect(throws: UsageError.self) { try Options().read(["--nope=1"]) }
-    #expect(throws: UsageError.self) { try Options().read(["--num-ceps=abc"]) }
-    #expect(throws: UsageError.self) { try Options().read(["--binary=maybe"]) }
-    #expect(throws: UsageError.self) { try Options().read(["--binary="]) }
+    #expect(isUsageError(["--nope=1"]))
+    #expect(isUsageError(["--num-ceps=abc"]))
+    #expect(isUsageError(["--binary=maybe"]))
+    #expect(isUsageError(["--binary="]))
+    #expect(isUsageError(["--num-ceps"]))
     #expect(throws: HelpRequested.self) { try Options().read(["a", "--help"].reversed()) }
   }
 

@@ -27,14 +27,7 @@ public enum CopyIntVector: KaldiTool {
       KaldiLog.log("Copied vector to \(args[1])")
       return 0
     }
-    let reader = try SequentialTableReader<Int32VectorHolder>(args[0])
-    let writer = try TableWriter<Int32VectorHolder>(args[1])
-    var done = 0
-    while let (key, v) = try reader.next() {
-      try writer.write(key, v)
-      done += 1
-    }
-    try writer.close()
+    let done = try copyTable(args[0], Int32VectorHolder.self, to: args[1], Int32VectorHolder.self) { $1 }
     KaldiLog.log("Copied \(done) vectors of int32.")
     return done != 0 ? 0 : 1
   }

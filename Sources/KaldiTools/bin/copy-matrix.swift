@@ -58,14 +58,7 @@ public enum CopyMatrix: KaldiTool {
       KaldiLog.log("Copied matrix to \(args[1])")
       return 0
     }
-    let reader = try SequentialTableReader<MatrixHolder<Float>>(args[0])
-    let writer = try TableWriter<MatrixHolder<Float>>(args[1])
-    var done = 0
-    while let (key, m) = try reader.next() {
-      try writer.write(key, transform(m))
-      done += 1
-    }
-    try writer.close()
+    let done = try copyTable(args[0], MatrixHolder<Float>.self, to: args[1], MatrixHolder<Float>.self) { transform($1) }
     KaldiLog.log("Copied \(done) matrices.")
     return done != 0 ? 0 : 1
   }

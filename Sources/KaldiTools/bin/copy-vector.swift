@@ -37,14 +37,7 @@ public enum CopyVector: KaldiTool {
       KaldiLog.log("Copied vector to \(args[1])")
       return 0
     }
-    let reader = try SequentialTableReader<VectorHolder<Float>>(args[0])
-    let writer = try TableWriter<VectorHolder<Float>>(args[1])
-    var done = 0
-    while let (key, v) = try reader.next() {
-      try writer.write(key, transform(v))
-      done += 1
-    }
-    try writer.close()
+    let done = try copyTable(args[0], VectorHolder<Float>.self, to: args[1], VectorHolder<Float>.self) { transform($1) }
     if changeDim.value < 0 && scale.value == 1 {
       KaldiLog.log("Copied \(done) vectors.")
     } else {

@@ -34,25 +34,18 @@ public enum CopyFeats: KaldiTool {
     guard let compressionMethod = CompressionMethod(rawValue: method.value) else {
       throw KaldiError("Invalid compression type: \(method.value)")
     }
-    let reader = try SequentialTableReader<MatrixHolder<Float>>(args[0])
     let numFramesWriter = numFramesSpecifier.value.isEmpty ? nil : try TableWriter<Int32Holder>(numFramesSpecifier.value)
-    var copied = 0
+    let copied: Int
     if compress.value {
-      let writer = try TableWriter<CompressedMatrixHolder>(args[1])
-      while let (key, matrix) = try reader.next() {
-        try writer.write(key, try CompressedMatrix(matrix, method: compressionMethod))
+      copied = try copyTable(args[0], MatrixHolder<Float>.self, to: args[1], CompressedMatrixHolder.self) { key, matrix in
         try numFramesWriter?.write(key, Int32(matrix.rows))
-        copied += 1
+        return try CompressedMatrix(matrix, method: compressionMethod)
       }
-      try writer.close()
     } else {
-      let writer = try TableWriter<MatrixHolder<Float>>(args[1])
-      while let (key, matrix) = try reader.next() {
-        try writer.write(key, matrix)
+      copied = try copyTable(args[0], MatrixHolder<Float>.self, to: args[1], MatrixHolder<Float>.self) { key, matrix in
         try numFramesWriter?.write(key, Int32(matrix.rows))
-        copied += 1
+        return matrix
       }
-      try writer.close()
     }
     try numFramesWriter?.close()
     KaldiLog.log("Copied \(copied) feature matrices.")
