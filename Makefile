@@ -44,6 +44,7 @@ run: build
 
 bench: build
 	bash recipes/bench/tables.sh
+	bash recipes/bench/scoring.sh
 
 clean:
 	rm -rf .build bin bench

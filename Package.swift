@@ -26,7 +26,8 @@ let package = Package(
       name: "KaldiMatrix", dependencies: ["KaldiBase", "CBLAS"],
       linkerSettings: [.linkedLibrary("m")]),
     .target(name: "KaldiIO", dependencies: ["KaldiBase", "KaldiMatrix"]),
-    .target(name: "KaldiTools", dependencies: ["KaldiBase", "KaldiMatrix", "KaldiIO"]),
+    .target(name: "Scoring", dependencies: ["KaldiBase", "KaldiIO"]),
+    .target(name: "KaldiTools", dependencies: ["KaldiBase", "KaldiMatrix", "KaldiIO", "Scoring"]),
 
     // MARK: - The multi-call executable
     .executableTarget(name: "ksnn", dependencies: ["KaldiTools"]),
@@ -36,6 +37,9 @@ let package = Package(
     .testTarget(name: "KaldiMatrixTests", dependencies: ["KaldiMatrix"]),
     .testTarget(
       name: "KaldiIOTests", dependencies: ["KaldiBase", "KaldiIO", "KaldiMatrix"],
+      exclude: ["Fixtures"]),
+    .testTarget(
+      name: "ScoringTests", dependencies: ["Scoring", "KaldiIO", "KaldiBase"],
       exclude: ["Fixtures"]),
     .testTarget(
       name: "ToolTests", dependencies: ["ksnn", "KaldiIO"],

@@ -164,14 +164,26 @@ public final class InputStream {
 
   /// Reads one line without its newline; nil at end of input.
   public func readLine() throws -> String? {
+    try readLineBytes().map { String(decoding: $0, as: UTF8.self) }
+  }
+
+  /// Reads one line's bytes without the newline; nil at end of input.
+  public func readLineBytes() throws -> [UInt8]? {
     var bytes: [UInt8] = []
     var sawAny = false
-    while let b = try readByte() {
+    while try fill() {
       sawAny = true
-      if b == UInt8(ascii: "\n") { break }
-      bytes.append(b)
+      let available = end - start
+      if let hit = memchr(buffer + start, 0x0A, available) {
+        let n = (buffer + start).distance(to: hit.assumingMemoryBound(to: UInt8.self))
+        bytes.append(contentsOf: UnsafeBufferPointer(start: buffer + start, count: n))
+        start += n + 1
+        return bytes
+      }
+      bytes.append(contentsOf: UnsafeBufferPointer(start: buffer + start, count: available))
+      start = end
     }
-    return sawAny ? String(decoding: bytes, as: UTF8.self) : nil
+    return sawAny ? bytes : nil
   }
 
   /// Closes the stream; for a command, waits for it and throws if it failed.

@@ -13,6 +13,8 @@ public protocol TableHolder {
   static func write(_ value: Value, to stream: OutputStream, binary: Bool) throws
   /// Applies an scp range such as `[0:99]` or `[0:99,0:12]`; most types have none.
   static func extract(range: String, from value: Value) throws -> Value
+  /// Text-only types (token vectors) never get the `\0B` header, whatever the wspecifier says.
+  static var isTextOnly: Bool { get }
 }
 
 extension TableHolder {
@@ -20,9 +22,11 @@ extension TableHolder {
     throw KaldiError("a range specifier ([\(range)]) is not defined for a \(objectName)")
   }
 
+  public static var isTextOnly: Bool { false }
+
   /// Writes the object with its binary header when `binary`.
   static func writeObject(_ value: Value, to stream: OutputStream, binary: Bool) throws {
-    if binary { try stream.writeBinaryHeader() }
+    if binary && !isTextOnly { try stream.writeBinaryHeader() }
     try write(value, to: stream, binary: binary)
   }
 }
@@ -404,5 +408,31 @@ public enum IntegerVectorFileHolder: TableHolder {
     try stream.write("[ ")
     for v in value { try stream.write("\(v) ") }
     try stream.write("]\n")
+  }
+}
+
+/// Lines of whitespace-free tokens (transcripts, `text` files, align-text output):
+/// `key w1 w2 ... \n`, text only, as Kaldi's `TokenVectorHolder`.
+public enum TokenVectorHolder: TableHolder {
+  public typealias Value = [String]
+  public static var objectName: String { "token vector" }
+  public static var isTextOnly: Bool { true }
+
+  public static func read(from stream: InputStream) throws -> [String] {
+    let at = stream.position
+    guard let line = try stream.readLineBytes() else { throw FormatError("expected a line of tokens, got end of file", at: at) }
+    // Split on ASCII white space byte-wise: UTF-8 never uses these bytes inside a character.
+    return line.split(whereSeparator: isSpaceByte).map { String(decoding: $0, as: UTF8.self) }
+  }
+
+  public static func write(_ value: [String], to stream: OutputStream, binary: Bool) throws {
+    var line = ""
+    for token in value {
+      guard isValidKey(token) else { throw KaldiError("Invalid token '\(token)': tokens must be non-empty and contain no whitespace") }
+      line += token
+      line += " "
+    }
+    line += "\n"
+    try stream.write(line)
   }
 }

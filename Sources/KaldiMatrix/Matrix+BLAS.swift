@@ -24,3 +24,10 @@ extension Matrix where Element == Float {
     return out
   }
 }
+
+/// Thread control for OpenBLAS. Tools default to one thread: parallelism comes from running
+/// jobs side by side (`--nj`), and idle OpenBLAS workers otherwise spin on the other cores.
+public enum BLASThreads {
+  public static func set(_ count: Int) { openblas_set_num_threads(Int32(max(1, count))) }
+  public static var current: Int { Int(openblas_get_num_threads()) }
+}

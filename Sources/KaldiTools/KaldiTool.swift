@@ -46,6 +46,8 @@ public enum ToolRegistry {
   public static let tools: [any KaldiTool.Type] = [
     CopyFeats.self, CopyMatrix.self, CopyVector.self, CopyIntVector.self,
     FeatToDim.self, FeatToLen.self, SubsetFeats.self, PasteFeats.self,
+    ComputeWer.self, AlignText.self, WerPerUttDetails.self, WerPerSpkDetails.self, WerSysSummary.self,
+    TimitNormTrans.self, BestWer.self,
   ]
 
   public static func tool(named name: String) -> (any KaldiTool.Type)? {

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Scores the hypotheses of a decode directory against a data directory's text, as Kaldi's
+# local/score.sh / steps/scoring/score_kaldi_wer.sh do, with compute-wer's counting.
+#
+# Hypotheses: <decode-dir>/scoring/<LMWT>.tra (word ids, mapped through <lang-dir>/words.txt)
+# or <decode-dir>/scoring/<LMWT>.txt (words), one line per utterance: "<utt> w1 w2 ...".
+# Writes, per LM weight: <decode-dir>/wer_<LMWT> (compute-wer's three lines),
+# scoring/<LMWT>.sys (sclite-style table), and for the best weight
+# scoring_kaldi/best_wer and scoring_kaldi/wer_details/{per_utt,per_spk}.
+set -euo pipefail
+
+# Begin configuration section.
+min_lmwt=1
+max_lmwt=10
+mode=all            # compute-wer --mode: all|present|strict
+phone_map=          # e.g. conf/phones.60-48-39.map: fold ref and hyp 48->39 (TIMIT PER)
+fold_from=48
+fold_to=39
+special_symbol='***'
+# End configuration section.
+
+echo "$0 $*"
+. "$(dirname "$0")/../utils/parse_options.sh"
+
+if [ $# -ne 3 ]; then
+  cat <<USAGE
+Usage: $0 [options] <data-dir> <lang-dir|graph-dir> <decode-dir>
+ e.g.: $0 --phone-map conf/phones.60-48-39.map data/test data/lang_test_bg exp/mono/decode_test
+Options:
+  --min-lmwt <int>        # first LM weight to score ($min_lmwt)
+  --max-lmwt <int>        # last LM weight to score ($max_lmwt)
+  --mode <all|present|strict>  # how hypotheses missing for a reference count ($mode)
+  --phone-map <file>      # TIMIT phones.60-48-39.map: fold ref and hyp ($fold_from -> $fold_to)
+USAGE
+  exit 1
+fi
+
+data=$1
+lang=$2
+dir=$3
+for f in $data/text; do
+  [ -f $f ] || { echo "$0: no such file $f" >&2; exit 1; }
+done
+mkdir -p $dir/scoring/log $dir/scoring_kaldi/wer_details
+
+fold() {  # fold <in> <out>: phone folding when asked, else a copy
+  if [ -n "$phone_map" ]; then
+    timit-norm-trans --print-args=false --map=$phone_map --from=$fold_from --to=$fold_to "$1" "$2"
+  else
+    cp "$1" "$2"
+  fi
+}
+
+fold $data/text $dir/scoring/test_filt.txt
+
+scored=0
+for lmwt in $(seq $min_lmwt $max_lmwt); do
+  if [ -f $dir/scoring/$lmwt.tra ]; then
+    [ -f $lang/words.txt ] || { echo "$0: $dir/scoring/$lmwt.tra needs $lang/words.txt" >&2; exit 1; }
+    "$(dirname "$0")/../utils/int2sym.pl" -f 2- $lang/words.txt < $dir/scoring/$lmwt.tra > $dir/scoring/$lmwt.words.txt
+  elif [ -f $dir/scoring/$lmwt.txt ]; then
+    cp $dir/scoring/$lmwt.txt $dir/scoring/$lmwt.words.txt
+  else
+    continue
+  fi
+  fold $dir/scoring/$lmwt.words.txt $dir/scoring/$lmwt.hyp.txt
+  compute-wer --text --mode=$mode ark:$dir/scoring/test_filt.txt ark,p:$dir/scoring/$lmwt.hyp.txt \
+    > $dir/wer_$lmwt 2> $dir/scoring/log/score.$lmwt.log
+  utt2spk_opt=; [ -f $data/utt2spk ] && utt2spk_opt="--utt2spk=$data/utt2spk"
+  wer-sys-summary $utt2spk_opt --mode=$mode --title=$(basename $dir)/$lmwt \
+    ark:$dir/scoring/test_filt.txt ark:$dir/scoring/$lmwt.hyp.txt > $dir/scoring/$lmwt.sys 2>> $dir/scoring/log/score.$lmwt.log
+  scored=$((scored + 1))
+done
+[ $scored -gt 0 ] || { echo "$0: no hypotheses ($dir/scoring/<LMWT>.tra or .txt for LMWT in $min_lmwt..$max_lmwt)" >&2; exit 1; }
+
+grep WER $dir/wer_* | "$(dirname "$0")/../utils/best_wer.sh" > $dir/scoring_kaldi/best_wer
+best=$(awk '{print $NF}' $dir/scoring_kaldi/best_wer | sed 's:.*/wer_::')
+align-text --special-symbol="$special_symbol" ark:$dir/scoring/test_filt.txt ark:$dir/scoring/$best.hyp.txt ark,t:- \
+    2> $dir/scoring/log/align.log \
+  | wer-per-utt-details --special-symbol="$special_symbol" > $dir/scoring_kaldi/wer_details/per_utt
+if [ -f $data/utt2spk ]; then
+  wer-per-spk-details $data/utt2spk < $dir/scoring_kaldi/wer_details/per_utt > $dir/scoring_kaldi/wer_details/per_spk 2>/dev/null
+fi
+cat $dir/scoring_kaldi/best_wer
