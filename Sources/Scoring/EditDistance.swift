@@ -21,51 +21,53 @@ public struct ErrorCounts: Equatable, Sendable {
 /// substitutions follows Kaldi's tie rule cell by cell: substitution/match only when strictly
 /// cheaper than both alternatives, else deletion when strictly cheaper than insertion, else
 /// insertion. Two rows of the table, hypothesis outer, reference inner, as Kaldi does.
+/// Counts are kept in 21 bits each: up to 2,097,151 errors of each kind per utterance.
 public func editDistance<T: Equatable>(reference: [T], hypothesis: [T]) -> ErrorCounts {
   let n = reference.count
-  // Per cell: cost, insertions, deletions, substitutions.
-  var previous = [Int32](repeating: 0, count: 4 * (n + 1))
-  var current = previous
-  for r in 0...n {
-    previous[4 * r] = Int32(r)
-    previous[4 * r + 2] = Int32(r)
-  }
+  // Each cell holds its cost and its (insertions, deletions, substitutions) packed into one
+  // word, 21 bits each, so taking a neighbour's counts is a single copy.
+  let ins: UInt64 = 1 << 42, del: UInt64 = 1 << 21, sub: UInt64 = 1
+  var previousCost = (0...n).map { Int32($0) }
+  var previousCounts = (0...n).map { UInt64($0) * del }
+  var currentCost = previousCost
+  var currentCounts = previousCounts
   reference.withUnsafeBufferPointer { ref in
     for word in hypothesis {
-      previous.withUnsafeMutableBufferPointer { e in
-        current.withUnsafeMutableBufferPointer { c in
-          c[0] = e[0] + 1
-          c[1] = e[1] + 1
-          c[2] = e[2]
-          c[3] = e[3]
-          for r in stride(from: 1, through: n, by: 1) {
-            let insertion = e[4 * r] + 1
-            let deletion = c[4 * (r - 1)] + 1
-            let mismatch: Int32 = word == ref[r - 1] ? 0 : 1
-            let substitution = e[4 * (r - 1)] + mismatch
-            if substitution < insertion && substitution < deletion {
-              c[4 * r] = substitution
-              c[4 * r + 1] = e[4 * (r - 1) + 1]
-              c[4 * r + 2] = e[4 * (r - 1) + 2]
-              c[4 * r + 3] = e[4 * (r - 1) + 3] + mismatch
-            } else if deletion < insertion {
-              c[4 * r] = deletion
-              c[4 * r + 1] = c[4 * (r - 1) + 1]
-              c[4 * r + 2] = c[4 * (r - 1) + 2] + 1
-              c[4 * r + 3] = c[4 * (r - 1) + 3]
-            } else {
-              c[4 * r] = insertion
-              c[4 * r + 1] = e[4 * r + 1] + 1
-              c[4 * r + 2] = e[4 * r + 2]
-              c[4 * r + 3] = e[4 * r + 3]
+      previousCost.withUnsafeMutableBufferPointer { pc in
+        previousCounts.withUnsafeMutableBufferPointer { pn in
+          currentCost.withUnsafeMutableBufferPointer { cc in
+            currentCounts.withUnsafeMutableBufferPointer { cn in
+              cc[0] = pc[0] + 1
+              cn[0] = pn[0] + ins
+              var r = 1
+              while r <= n {
+                let insertion = pc[r] + 1
+                let deletion = cc[r - 1] + 1
+                let mismatch: Int32 = word == ref[r - 1] ? 0 : 1
+                let substitution = pc[r - 1] + mismatch
+                if substitution < insertion && substitution < deletion {
+                  cc[r] = substitution
+                  cn[r] = pn[r - 1] + UInt64(mismatch) * sub
+                } else if deletion < insertion {
+                  cc[r] = deletion
+                  cn[r] = cn[r - 1] + del
+                } else {
+                  cc[r] = insertion
+                  cn[r] = pn[r] + ins
+                }
+                r += 1
+              }
             }
           }
         }
       }
-      swap(&previous, &current)
+      swap(&previousCost, &currentCost)
+      swap(&previousCounts, &currentCounts)
     }
   }
-  return ErrorCounts(insertions: Int(previous[4 * n + 1]), deletions: Int(previous[4 * n + 2]), substitutions: Int(previous[4 * n + 3]))
+  let packed = previousCounts[n]
+  let mask: UInt64 = (1 << 21) - 1
+  return ErrorCounts(insertions: Int(packed >> 42), deletions: Int((packed >> 21) & mask), substitutions: Int(packed & mask))
 }
 
 /// One column of an alignment: a reference and a hypothesis token, nil for the empty side.
