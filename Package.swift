@@ -26,8 +26,11 @@ let package = Package(
       name: "KaldiMatrix", dependencies: ["KaldiBase", "CBLAS"],
       linkerSettings: [.linkedLibrary("m")]),
     .target(name: "KaldiIO", dependencies: ["KaldiBase", "KaldiMatrix"]),
+    .target(
+      name: "Features", dependencies: ["KaldiBase", "KaldiMatrix", "KaldiIO", "CFFTW", "CSndFile"],
+      linkerSettings: [.linkedLibrary("m")]),
     .target(name: "Scoring", dependencies: ["KaldiBase", "KaldiIO"]),
-    .target(name: "KaldiTools", dependencies: ["KaldiBase", "KaldiMatrix", "KaldiIO", "Scoring"]),
+    .target(name: "KaldiTools", dependencies: ["KaldiBase", "KaldiMatrix", "KaldiIO", "Features", "Scoring"]),
 
     // MARK: - The multi-call executable
     .executableTarget(name: "ksnn", dependencies: ["KaldiTools"]),

@@ -87,3 +87,40 @@ public final class RandomAccessTableReader<H: TableHolder> {
     return false
   }
 }
+
+/// Kaldi's `RandomAccessTableReaderMapped`: looks utterances up directly, or through an
+/// utt2spk map when one is given (per-speaker CMVN stats, VTLN warps).
+public final class MappedTableReader<H: TableHolder> {
+  private let reader: RandomAccessTableReader<H>
+  private let utt2spk: [String: String]?
+  private let mapName: String
+
+  public init(_ rspecifier: String, utt2spk mapRspecifier: String) throws {
+    reader = try RandomAccessTableReader<H>(rspecifier)
+    mapName = mapRspecifier
+    if mapRspecifier.isEmpty {
+      utt2spk = nil
+    } else {
+      var map: [String: String] = [:]
+      let entries = try SequentialTableReader<TokenVectorHolder>(mapRspecifier)
+      while let (utt, tokens) = try entries.next() {
+        guard tokens.count == 1 else { throw KaldiError("Bad line for utterance \(utt) in \(mapRspecifier): expected one speaker id") }
+        map[utt] = tokens[0]
+      }
+      utt2spk = map
+    }
+  }
+
+  /// The key `utt` is looked up under: its speaker when mapped.
+  public func mappedKey(_ utt: String) -> String? { utt2spk == nil ? utt : utt2spk![utt] }
+
+  public func hasKey(_ utt: String) throws -> Bool {
+    guard let key = mappedKey(utt) else { return false }
+    return try reader.hasKey(key)
+  }
+
+  public func value(for utt: String) throws -> H.Value {
+    guard let key = mappedKey(utt) else { throw KaldiError("Utterance \(utt) is not in \(mapName)") }
+    return try reader.value(for: key)
+  }
+}

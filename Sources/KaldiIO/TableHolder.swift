@@ -13,8 +13,9 @@ public protocol TableHolder {
   static func write(_ value: Value, to stream: OutputStream, binary: Bool) throws
   /// Applies an scp range such as `[0:99]` or `[0:99,0:12]`; most types have none.
   static func extract(range: String, from value: Value) throws -> Value
-  /// Text-only types (token vectors) never get the `\0B` header, whatever the wspecifier says.
-  static var isTextOnly: Bool { get }
+  /// False for types Kaldi writes without the `\0B` header whatever the wspecifier says
+  /// (token vectors, which are text, and waves, which are RIFF bytes).
+  static var hasBinaryHeader: Bool { get }
 }
 
 extension TableHolder {
@@ -22,11 +23,11 @@ extension TableHolder {
     throw KaldiError("a range specifier ([\(range)]) is not defined for a \(objectName)")
   }
 
-  public static var isTextOnly: Bool { false }
+  public static var hasBinaryHeader: Bool { true }
 
   /// Writes the object with its binary header when `binary`.
   static func writeObject(_ value: Value, to stream: OutputStream, binary: Bool) throws {
-    if binary && !isTextOnly { try stream.writeBinaryHeader() }
+    if binary && hasBinaryHeader { try stream.writeBinaryHeader() }
     try write(value, to: stream, binary: binary)
   }
 }
@@ -292,27 +293,66 @@ public enum Int32VectorHolder: TableHolder {
   }
 }
 
-/// A single int32 per key, e.g. `feat-to-len` output or `utt2num_frames`: text `20 \n`.
-public enum Int32Holder: TableHolder {
-  public typealias Value = Int32
-  public static var objectName: String { "int32" }
+/// A number Kaldi stores one per key (`BasicHolder`): int32 frame counts, float VTLN warps,
+/// double durations.
+public protocol KaldiScalar: Sendable {
+  /// Text form as Kaldi's `WriteBasicType` prints it (no trailing space).
+  var kaldiText: String { get }
+  init?(kaldiText: String)
+}
+extension Int32: KaldiScalar {
+  public var kaldiText: String { String(self) }
+  public init?(kaldiText: String) { self.init(kaldiText) }
+}
+extension Float: KaldiScalar {
+  public var kaldiText: String { formatG(Double(self), precision: 7) }
+  public init?(kaldiText: String) { guard let d = parseCDouble(kaldiText) else { return nil }; self = Float(d) }
+}
+extension Double: KaldiScalar {
+  public var kaldiText: String { formatG(self, precision: 7) }
+  public init?(kaldiText: String) { guard let d = parseCDouble(kaldiText) else { return nil }; self = d }
+}
 
-  public static func read(from stream: InputStream) throws -> Int32 {
+/// A single number per key, e.g. `feat-to-len` output, `utt2num_frames`, `utt2dur`:
+/// binary `\4` or `\8` + value; text `20 \n`.
+public enum ScalarHolder<T: KaldiScalar>: TableHolder {
+  public typealias Value = T
+  public static var objectName: String { "\(T.self)".lowercased() }
+
+  public static func read(from stream: InputStream) throws -> T {
     let binary = try stream.readBinaryHeader()
-    if binary { return try stream.readInt32(binary: true) }
+    let at = stream.position
+    if binary {
+      guard let size = try stream.readByte() else { throw FormatError("expected a number, got end of file", at: at) }
+      guard Int(size) == MemoryLayout<T>.size else {
+        throw FormatError("expected a \(MemoryLayout<T>.size)-byte \(objectName), got size byte \(size)", at: at)
+      }
+      var value = [UInt8](repeating: 0, count: Int(size))
+      try value.withUnsafeMutableBytes { try stream.readExactly(into: $0.baseAddress!, count: Int(size), what: objectName) }
+      return value.withUnsafeBytes { $0.loadUnaligned(as: T.self) }
+    }
     while let b = try stream.peek(), isSpaceByte(b), b != UInt8(ascii: "\n") { _ = try stream.readByte() }
-    if try stream.peek() == UInt8(ascii: "\n") { throw FormatError("found newline but expected an integer", at: stream.position) }
-    let v = try stream.readInt32(binary: false)
+    guard let word = try stream.readWord(), let v = T(kaldiText: word) else {
+      throw FormatError("expected a number (\(objectName))", at: at)
+    }
     while let b = try stream.peek(), isSpaceByte(b), b != UInt8(ascii: "\n") { _ = try stream.readByte() }
-    guard try stream.readByte() == UInt8(ascii: "\n") else { throw FormatError("expected newline after integer", at: stream.position - 1) }
+    guard try stream.readByte() == UInt8(ascii: "\n") else { throw FormatError("expected newline after number", at: stream.position - 1) }
     return v
   }
 
-  public static func write(_ value: Int32, to stream: OutputStream, binary: Bool) throws {
-    try stream.writeInt32(value, binary: binary)
-    if !binary { try stream.write(byte: UInt8(ascii: "\n")) }
+  public static func write(_ value: T, to stream: OutputStream, binary: Bool) throws {
+    if binary {
+      try stream.write(byte: UInt8(MemoryLayout<T>.size))
+      try stream.write(bytesOf: value)
+    } else {
+      try stream.write(value.kaldiText + " \n")
+    }
   }
 }
+
+public typealias Int32Holder = ScalarHolder<Int32>
+public typealias FloatHolder = ScalarHolder<Float>
+public typealias DoubleHolder = ScalarHolder<Double>
 
 /// Compressed matrices (`CM`, `CM2`, `CM3`); written as a plain text matrix in text mode, as Kaldi does.
 public enum CompressedMatrixHolder: TableHolder {
@@ -416,7 +456,7 @@ public enum IntegerVectorFileHolder: TableHolder {
 public enum TokenVectorHolder: TableHolder {
   public typealias Value = [String]
   public static var objectName: String { "token vector" }
-  public static var isTextOnly: Bool { true }
+  public static var hasBinaryHeader: Bool { false }
 
   public static func read(from stream: InputStream) throws -> [String] {
     let at = stream.position

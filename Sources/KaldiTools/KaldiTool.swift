@@ -48,6 +48,9 @@ public enum ToolRegistry {
     FeatToDim.self, FeatToLen.self, SubsetFeats.self, PasteFeats.self,
     ComputeWer.self, AlignText.self, WerPerUttDetails.self, WerPerSpkDetails.self, WerSysSummary.self,
     TimitNormTrans.self, BestWer.self,
+    ComputeMfccFeats.self, ComputeFbankFeats.self, ComputeSpectrogramFeats.self,
+    ComputeCmvnStats.self, ApplyCmvn.self, AddDeltas.self, SpliceFeats.self,
+    WavToDuration.self, WavCopy.self, ExtractSegments.self,
   ]
 
   public static func tool(named name: String) -> (any KaldiTool.Type)? {

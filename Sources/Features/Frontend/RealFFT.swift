@@ -1,0 +1,51 @@
+import CFFTW
+
+/// A real-to-complex FFT of one size with its FFTW plan made once and reused for every frame.
+///
+/// Owns C memory and a plan, so it is not Sendable: each worker makes its own.
+public final class RealFFT {
+  public let size: Int
+  private let input: UnsafeMutablePointer<Float>
+  private let output: UnsafeMutablePointer<fftwf_complex>
+  private let plan: fftwf_plan
+
+  public init(size: Int) {
+    precondition(size >= 2 && size % 2 == 0, "FFT size must be even")
+    self.size = size
+    input = fftwf_alloc_real(size)
+    output = fftwf_alloc_complex(size / 2 + 1)
+    plan = fftwf_plan_dft_r2c_1d(Int32(size), input, output, UInt32(FFTW_ESTIMATE))
+  }
+
+  deinit {
+    fftwf_destroy_plan(plan)
+    fftwf_free(input)
+    fftwf_free(output)
+  }
+
+  /// |X_k|² for k = 0…size/2 of `frame` (size samples) into `power` (size/2+1 values).
+  public func powerSpectrum(of frame: UnsafePointer<Float>, into power: UnsafeMutablePointer<Float>) {
+    input.update(from: frame, count: size)
+    fftwf_execute(plan)
+    UnsafeMutableRawPointer(output).withMemoryRebound(to: Float.self, capacity: size + 2) { c in
+      for k in 0...(size / 2) {
+        let re = c[2 * k], im = c[2 * k + 1]
+        power[k] = re * re + im * im
+      }
+    }
+  }
+
+  /// Kaldi's packed real-FFT layout: re(0), re(size/2), then re(k), im(k) for 0 < k < size/2.
+  public func packedSpectrum(of frame: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>) {
+    input.update(from: frame, count: size)
+    fftwf_execute(plan)
+    UnsafeMutableRawPointer(output).withMemoryRebound(to: Float.self, capacity: size + 2) { c in
+      out[0] = c[0]
+      out[1] = c[size]
+      for k in 1..<(size / 2) {
+        out[2 * k] = c[2 * k]
+        out[2 * k + 1] = c[2 * k + 1]
+      }
+    }
+  }
+}
