@@ -186,6 +186,20 @@ public final class InputStream {
     return sawAny ? bytes : nil
   }
 
+  /// For a command that produced unreadable output: waits for it and returns its failure, if
+  /// it failed, which explains the bad data better than the data does.
+  public func commandFailure() -> KaldiError? {
+    guard pipe != nil else { return nil }
+    do {
+      try close()
+      return nil
+    } catch let e as KaldiError {
+      return e
+    } catch {
+      return nil
+    }
+  }
+
   /// Closes the stream; for a command, waits for it and throws if it failed.
   public func close() throws {
     if let p = pipe {

@@ -38,7 +38,12 @@ final class ScriptObjectLoader<H: TableHolder> {
       return try H.read(from: openStream!)
     case .file, .pipe, .standardInput:
       let stream = try InputStream.open(location)
-      let value = try H.read(from: stream)
+      let value: H.Value
+      do {
+        value = try H.read(from: stream)
+      } catch {
+        throw stream.commandFailure() ?? error
+      }
       try stream.close()
       return value
     }
@@ -85,6 +90,7 @@ final class ArchiveCursor<H: TableHolder> {
       return (key, try H.read(from: stream))
     } catch let e as FormatError {
       finished = true
+      if let failure = stream.commandFailure() { throw failure }
       let message = "Failed to read \(H.objectName) for key '\(key)' in archive '\(stream.name)' at byte \(e.offset) (entry starts at byte \(keyOffset)): \(e.reason)"
       if permissive {
         KaldiLog.warn(message + "; stopping here (permissive reading)")

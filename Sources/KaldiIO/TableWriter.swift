@@ -89,7 +89,7 @@ public func readKaldiObject<H: TableHolder>(_ holder: H.Type, from rxfilename: S
   do {
     value = try H.read(from: stream)
   } catch let e as FormatError {
-    throw KaldiError("Failed to read \(H.objectName) from '\(rxfilename)' at byte \(e.offset): \(e.reason)")
+    throw stream.commandFailure() ?? KaldiError("Failed to read \(H.objectName) from '\(rxfilename)' at byte \(e.offset): \(e.reason)")
   }
   try stream.close()
   guard let range else { return value }
