@@ -42,6 +42,9 @@ let package = Package(
       name: "KaldiIOTests", dependencies: ["KaldiBase", "KaldiIO", "KaldiMatrix"],
       exclude: ["Fixtures"]),
     .testTarget(
+      name: "FeaturesTests", dependencies: ["Features", "KaldiIO", "KaldiMatrix", "KaldiBase"],
+      exclude: ["Fixtures"]),
+    .testTarget(
       name: "ScoringTests", dependencies: ["Scoring", "KaldiIO", "KaldiBase"],
       exclude: ["Fixtures"]),
     .testTarget(

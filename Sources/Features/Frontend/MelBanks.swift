@@ -76,7 +76,7 @@ public struct MelBanks: Sendable {
   }
 
   /// Kaldi's piecewise-linear VTLN frequency warp.
-  static func vtlnWarpFrequency(low: Float, high: Float, lowFreq: Float, highFreq: Float, warp: Float, frequency f: Float) -> Float {
+  public static func vtlnWarpFrequency(low: Float, high: Float, lowFreq: Float, highFreq: Float, warp: Float, frequency f: Float) -> Float {
     if f < lowFreq || f > highFreq { return f }
     let l = low * max(1, warp), h = high * min(1, warp)
     let scale = 1 / warp
