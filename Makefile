@@ -45,6 +45,7 @@ run: build
 bench: build
 	bash recipes/bench/tables.sh
 	bash recipes/bench/scoring.sh
+	bash recipes/bench/features.sh
 
 clean:
 	rm -rf .build bin bench

@@ -37,3 +37,27 @@ public enum BLASThreads {
 public func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ count: Int) -> Float {
   cblas_sdot(Int32(count), a, 1, b, 1)
 }
+
+/// `Σ a[i]·b[i]` for short vectors, without a BLAS call: two SIMD8 accumulators (the sum is
+/// reassociated, as BLAS does too). For the per-frame filterbank and energy sums.
+@inlinable
+public func shortDot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ count: Int) -> Float {
+  var s0 = SIMD8<Float>(), s1 = SIMD8<Float>()
+  var i = 0
+  let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
+  while i + 16 <= count {
+    s0 += ra.loadUnaligned(fromByteOffset: 4 * i, as: SIMD8<Float>.self) * rb.loadUnaligned(fromByteOffset: 4 * i, as: SIMD8<Float>.self)
+    s1 += ra.loadUnaligned(fromByteOffset: 4 * i + 32, as: SIMD8<Float>.self) * rb.loadUnaligned(fromByteOffset: 4 * i + 32, as: SIMD8<Float>.self)
+    i += 16
+  }
+  if i + 8 <= count {
+    s0 += ra.loadUnaligned(fromByteOffset: 4 * i, as: SIMD8<Float>.self) * rb.loadUnaligned(fromByteOffset: 4 * i, as: SIMD8<Float>.self)
+    i += 8
+  }
+  var total = (s0 + s1).sum()
+  while i < count {
+    total += a[i] * b[i]
+    i += 1
+  }
+  return total
+}

@@ -263,3 +263,27 @@ func fbank(_ args: [String], wave: String = "e1_16k.wav") throws -> Matrix<Float
     #expect(abs((sumSquares / n).squareRoot() - 2) < 0.05)
   }
 }
+
+@Suite struct MelBankTests {
+  /// The one-pass filterbank against the obvious per-bin sums over each bin's weights.
+  @Test(arguments: [(23, Float(1)), (80, 1), (40, 0.85), (64, 1.15), (3, 1)])
+  func onePassEqualsPerBinSums(bins: Int, warp: Float) throws {
+    var mel = MelOptions(numBins: bins)
+    mel.lowFreq = 60
+    mel.highFreq = -400
+    let banks = try MelBanks(mel, frame: FrameOptions(), vtlnWarp: warp)
+    var state: UInt64 = 7
+    // The bank reads up to spectrumLength values: the real 257, then zeros.
+    let spectrum = (0..<257).map { _ -> Float in
+      state = state &* 6364136223846793005 &+ 1442695040888963407
+      return Float(state >> 40) / Float(1 << 24) * 1000
+    } + [Float](repeating: 0, count: max(0, banks.spectrumLength - 257))
+    var fast = [Float](repeating: 0, count: bins)
+    spectrum.withUnsafeBufferPointer { s in fast.withUnsafeMutableBufferPointer { banks.apply(s.baseAddress!, into: $0.baseAddress!) } }
+    for (b, bin) in banks.bins.enumerated() {
+      var slow: Double = 0
+      for (k, w) in bin.weights.enumerated() { slow += Double(w) * Double(spectrum[bin.offset + k]) }
+      #expect(abs(Double(fast[b]) - slow) <= 1e-4 * max(1, slow), "bin \(b)")
+    }
+  }
+}

@@ -1,4 +1,7 @@
 import KaldiMatrix
+#if canImport(Glibc)
+import Glibc
+#endif
 import Testing
 
 @Suite struct MatrixTests {
@@ -59,5 +62,22 @@ import Testing
     let m = Matrix<Float>(rowArrays: [[1, 2, 3], [4, 5, 6], [7, 8, 9]])
     #expect(m.submatrix(rows: 1..<3, cols: 0..<2) == Matrix(rowArrays: [[4, 5], [7, 8]]))
     #expect(m.converted(to: Double.self)[2, 2] == 9)
+  }
+}
+
+@Suite struct VectorMathTests {
+  @Test func polynomialLogStaysWithinTwoUlpOfLogf() {
+    var values: [Float] = [Float.ulpOfOne, 1e-30, 0.5, 0.70710677, 0.7071068, 1, 1.0000001, 1.4142135, 1.4142137, 2, 3, 10, 1e10, 3.4e38, 0, -1]
+    var x: Float = 1e-7
+    while x < 1e9 { values.append(x); x *= 1.37 }
+    values += [.infinity, .nan]
+    var out = values
+    out.withUnsafeMutableBufferPointer { VectorMath.logWithFloor($0.baseAddress!, $0.count, floor: 1e-20) }
+    for (v, got) in zip(values, out) {
+      let expected = logf(max(v, 1e-20))
+      if expected.isNaN { #expect(got.isNaN); continue }
+      if expected.isInfinite { #expect(got == expected); continue }
+      #expect(abs(got - expected) <= 2 * max(expected.ulp, Float.leastNormalMagnitude), "log(\(v)): \(got) vs \(expected)")
+    }
   }
 }

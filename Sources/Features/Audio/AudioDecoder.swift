@@ -34,17 +34,31 @@ public enum AudioDecoder {
     defer { sf_close(handle) }
     let channels = Int(info.channels), frames = Int(info.frames)
     guard channels > 0, frames >= 0 else { throw KaldiError("Bad audio header in \(name)") }
-    var interleaved = [Float](repeating: 0, count: channels * frames)
-    // libsndfile normalises integer PCM to ±1 by 1/32768 for 16-bit; Kaldi keeps int16 range.
-    let got = interleaved.withUnsafeMutableBufferPointer { sf_readf_float(handle, $0.baseAddress, sf_count_t(frames)) }
-    guard got == frames else {
-      throw KaldiError("Truncated or corrupt audio in \(name): expected \(frames) frames, decoded \(got)")
+    // Kaldi keeps the int16 range, one row per channel. 16-bit PCM is read as integers (exact
+    // and fastest); other encodings as floats normalised to ±1, then scaled by 32768.
+    var interleaved: [Float]
+    if Int32(info.format) & Int32(SF_FORMAT_SUBMASK) == Int32(SF_FORMAT_PCM_16) {
+      let shorts = [Int16](unsafeUninitializedCapacity: channels * frames) { buffer, initialized in
+        initialized = max(0, Int(sf_readf_short(handle, buffer.baseAddress, sf_count_t(frames)))) * channels
+      }
+      interleaved = shorts.map { Float($0) }
+    } else {
+      interleaved = [Float](unsafeUninitializedCapacity: channels * frames) { buffer, initialized in
+        initialized = max(0, Int(sf_readf_float(handle, buffer.baseAddress, sf_count_t(frames)))) * channels
+      }
+      interleaved.withUnsafeMutableBufferPointer { for i in 0..<$0.count { $0[i] *= 32768 } }
+    }
+    guard interleaved.count == channels * frames else {
+      throw KaldiError("Truncated or corrupt audio in \(name): expected \(frames) frames, decoded \(interleaved.count / channels)")
+    }
+    if channels == 1 {
+      return WaveData(sampleRate: Float(info.samplerate), samples: Matrix(rows: 1, cols: frames, data: interleaved))
     }
     var samples = Matrix<Float>(rows: channels, cols: frames)
     samples.data.withUnsafeMutableBufferPointer { out in
       interleaved.withUnsafeBufferPointer { src in
         for c in 0..<channels {
-          for i in 0..<frames { out[c * frames + i] = src[i * channels + c] * 32768 }
+          for i in 0..<frames { out[c * frames + i] = src[i * channels + c] }
         }
       }
     }

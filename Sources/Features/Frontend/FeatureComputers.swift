@@ -19,14 +19,17 @@ final class MelBankCache {
   let options: MelOptions
   let frame: FrameOptions
   private var banks: [Float: MelBanks] = [:]
+  private var last: (warp: Float, banks: MelBanks)?
   init(_ options: MelOptions, _ frame: FrameOptions) {
     self.options = options
     self.frame = frame
   }
   func banks(for warp: Float) throws -> MelBanks {
-    if let b = banks[warp] { return b }
-    let b = try MelBanks(options, frame: frame, vtlnWarp: warp)
+    // Every frame of an utterance asks for the same warp.
+    if let last, last.warp == warp { return last.banks }
+    let b = try banks[warp] ?? MelBanks(options, frame: frame, vtlnWarp: warp)
     banks[warp] = b
+    last = (warp, b)
     return b
   }
 }
@@ -76,15 +79,17 @@ public final class MfccComputer: FrameFeatureComputer {
     let banks = try melCache.banks(for: vtlnWarp)
     var energy = rawLogEnergy
     let padded = options.frame.paddedWindowSize
-    if options.useEnergy && !options.rawEnergy { energy = logf(max(dot(frame, frame, padded), floatEpsilon)) }
+    if options.useEnergy && !options.rawEnergy { energy = logf(max(shortDot(frame, frame, padded), floatEpsilon)) }
     let bins = options.mel.numBins, ceps = options.numCeps
+    // Room for the bank's padded reads, zeros past the spectrum.
+    if power.count < banks.spectrumLength { power = [Float](repeating: 0, count: banks.spectrumLength) }
     power.withUnsafeMutableBufferPointer { p in
       mel.withUnsafeMutableBufferPointer { m in
         fft.powerSpectrum(of: frame, into: p.baseAddress!)
         banks.apply(p.baseAddress!, into: m.baseAddress!)
-        for i in 0..<bins { m[i] = logf(max(m[i], floatEpsilon)) }
+        VectorMath.logWithFloor(m.baseAddress!, bins, floor: floatEpsilon)
         dct.withUnsafeBufferPointer { d in
-          for k in 0..<ceps { output[k] = dot(d.baseAddress! + k * bins, m.baseAddress!, bins) }
+          for k in 0..<ceps { output[k] = shortDot(d.baseAddress! + k * bins, m.baseAddress!, bins) }
         }
       }
     }
@@ -127,15 +132,16 @@ public final class FbankComputer: FrameFeatureComputer {
     let banks = try melCache.banks(for: vtlnWarp)
     var energy = rawLogEnergy
     let padded = options.frame.paddedWindowSize
-    if options.useEnergy && !options.rawEnergy { energy = logf(max(dot(frame, frame, padded), floatEpsilon)) }
+    if options.useEnergy && !options.rawEnergy { energy = logf(max(shortDot(frame, frame, padded), floatEpsilon)) }
     let bins = options.mel.numBins
     let offset = options.useEnergy && !options.htkCompat ? 1 : 0
+    if power.count < banks.spectrumLength { power = [Float](repeating: 0, count: banks.spectrumLength) }
     power.withUnsafeMutableBufferPointer { p in
       fft.powerSpectrum(of: frame, into: p.baseAddress!)
-      if !options.usePower { for i in 0..<p.count { p[i] = powf(p[i], 0.5) } }
+      if !options.usePower { for i in 0...(padded / 2) { p[i] = powf(p[i], 0.5) } }
       banks.apply(p.baseAddress!, into: output + offset)
     }
-    if options.useLogFbank { for i in offset..<(offset + bins) { output[i] = logf(max(output[i], floatEpsilon)) } }
+    if options.useLogFbank { VectorMath.logWithFloor(output + offset, bins, floor: floatEpsilon) }
     if options.useEnergy {
       if options.energyFloor > 0 && energy < logEnergyFloor { energy = logEnergyFloor }
       output[options.htkCompat ? bins : 0] = energy
@@ -162,13 +168,13 @@ public final class SpectrogramComputer: FrameFeatureComputer {
   public func compute(rawLogEnergy: Float, vtlnWarp: Float, frame: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>) throws {
     var energy = rawLogEnergy
     let padded = options.frame.paddedWindowSize
-    if !options.rawEnergy { energy = logf(max(dot(frame, frame, padded), floatEpsilon)) }
+    if !options.rawEnergy { energy = logf(max(shortDot(frame, frame, padded), floatEpsilon)) }
     if options.returnRawFft {
       fft.packedSpectrum(of: frame, into: output)
       return
     }
     fft.powerSpectrum(of: frame, into: output)
-    for i in 0...(padded / 2) { output[i] = logf(max(output[i], floatEpsilon)) }
+    VectorMath.logWithFloor(output, padded / 2 + 1, floor: floatEpsilon)
     if options.energyFloor > 0 && energy < logEnergyFloor { energy = logEnergyFloor }
     output[0] = energy
   }

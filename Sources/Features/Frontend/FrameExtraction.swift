@@ -57,21 +57,29 @@ public final class FrameExtractor {
 
     if options.dither != 0 { dither(frame, length, options.dither) }
     if options.removeDcOffset {
-      var sum: Float = 0
-      for i in 0..<length { sum += frame[i] }
-      let mean = sum / Float(length)
+      let mean = sum(frame, length) / Float(length)
       for i in 0..<length { frame[i] -= mean }
     }
     var rawLogEnergy: Float = 0
     if wantRawLogEnergy {
-      rawLogEnergy = logf(max(dot(frame, frame, length), Float.ulpOfOne))
+      rawLogEnergy = logf(max(shortDot(frame, frame, length), Float.ulpOfOne))
     }
     let c = options.preemphasisCoefficient
     if c != 0 {
-      var i = length - 1
-      while i > 0 {
-        frame[i] -= c * frame[i - 1]
-        i -= 1
+      // x[i] -= c·x[i−1] from the top down, eight at a time: each block reads the
+      // not-yet-changed samples below it.
+      var i = length - 8
+      let raw = UnsafeMutableRawPointer(frame)
+      while i >= 1 {
+        let x = raw.loadUnaligned(fromByteOffset: 4 * i, as: SIMD8<Float>.self)
+        let previous = raw.loadUnaligned(fromByteOffset: 4 * (i - 1), as: SIMD8<Float>.self)
+        raw.storeBytes(of: x - c * previous, toByteOffset: 4 * i, as: SIMD8<Float>.self)
+        i -= 8
+      }
+      var k = i + 7
+      while k > 0 {
+        frame[k] -= c * frame[k - 1]
+        k -= 1
       }
       frame[0] -= c * frame[0]
     }
@@ -79,6 +87,23 @@ public final class FrameExtractor {
       for i in 0..<length { frame[i] *= w[i] }
     }
     return rawLogEnergy
+  }
+
+  /// Sum with SIMD accumulators (reassociated, as Kaldi's BLAS-based sum is).
+  private func sum(_ p: UnsafePointer<Float>, _ n: Int) -> Float {
+    var acc = SIMD8<Float>()
+    var i = 0
+    let raw = UnsafeRawPointer(p)
+    while i + 8 <= n {
+      acc += raw.loadUnaligned(fromByteOffset: 4 * i, as: SIMD8<Float>.self)
+      i += 8
+    }
+    var total = acc.sum()
+    while i < n {
+      total += p[i]
+      i += 1
+    }
+    return total
   }
 
   /// Kaldi's dither: a fresh `RandomState` per frame seeded with `rand() + 27437`, Gaussian

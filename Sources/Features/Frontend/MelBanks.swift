@@ -14,6 +14,14 @@ public struct MelBanks: Sendable {
   public let bins: [Bin]
   public let centerFrequencies: [Float]
   let htkMode: Bool
+  /// Every bin's weights zero-padded to the same width (a multiple of 8), so applying the
+  /// bank is one branch-free SIMD dot product per bin.
+  private let bandWidth: Int
+  private let band: [Float]
+  private let offsets: [Int]
+  /// How many spectrum values `apply` may read: the spectrum buffer must be this long, with
+  /// zeros past the real spectrum.
+  public let spectrumLength: Int
 
   public static func melScale(_ f: Float) -> Float { 1127 * logf(1 + f / 700) }
   public static func inverseMelScale(_ m: Float) -> Float { 700 * (expf(m / 1127) - 1) }
@@ -66,6 +74,15 @@ public struct MelBanks: Sendable {
       bins.append(Bin(offset: first, weights: run))
     }
     self.bins = bins
+    let widest = bins.map(\.weights.count).max() ?? 1
+    bandWidth = (widest + 7) / 8 * 8
+    var band = [Float](repeating: 0, count: numBins * bandWidth)
+    for (b, bin) in bins.enumerated() {
+      for (k, w) in bin.weights.enumerated() { band[b * bandWidth + k] = w }
+    }
+    self.band = band
+    offsets = bins.map(\.offset)
+    spectrumLength = max(numFftBins + 1, (bins.map(\.offset).max() ?? 0) + bandWidth)
     centerFrequencies = centers
     htkMode = opts.htkMode
     if opts.debugMel {
@@ -88,12 +105,28 @@ public struct MelBanks: Sendable {
     return highFreq + scaleRight * (f - highFreq)
   }
 
-  /// Filterbank energies of one power (or magnitude) spectrum.
+  /// Filterbank energies of one power (or magnitude) spectrum; `spectrum` must hold
+  /// `spectrumLength` values, zero past the real spectrum.
   public func apply(_ spectrum: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>) {
-    for (i, bin) in bins.enumerated() {
-      var energy = bin.weights.withUnsafeBufferPointer { dot($0.baseAddress!, spectrum + bin.offset, $0.count) }
-      if htkMode && energy < 1 { energy = 1 }
-      out[i] = energy
+    let width = bandWidth
+    band.withUnsafeBufferPointer { w in
+      offsets.withUnsafeBufferPointer { offsets in
+      let weights = UnsafeRawPointer(w.baseAddress!), values = UnsafeRawPointer(spectrum)
+      for b in 0..<offsets.count {
+        var acc = SIMD8<Float>()
+        let w0 = weights + 4 &* b &* width, v0 = values + 4 &* offsets[b]
+        var k = 0
+        while k < width {
+          acc += w0.loadUnaligned(fromByteOffset: 4 &* k, as: SIMD8<Float>.self)
+            * v0.loadUnaligned(fromByteOffset: 4 &* k, as: SIMD8<Float>.self)
+          k &+= 8
+        }
+        var energy = (acc.lowHalf + acc.highHalf).sum()
+        if htkMode && energy < 1 { energy = 1 }
+        out[b] = energy
+      }
+      }
     }
   }
+
 }

@@ -68,7 +68,8 @@ struct FeatureComputation {
       }
       var features: Matrix<Float>
       do {
-        features = try extractor.compute(wave.channel(use), sampleRate: wave.sampleRate, vtlnWarp: warp)
+        let samples = wave.channelCount == 1 ? wave.samples.data : wave.channel(use)
+        features = try extractor.compute(samples, sampleRate: wave.sampleRate, vtlnWarp: warp)
       } catch let e as KaldiError {
         throw KaldiError("Failed to compute features for utterance \(utt): \(e.message)")
       }
