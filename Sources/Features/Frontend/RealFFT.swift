@@ -14,8 +14,13 @@ public final class RealFFT {
     self.size = size
     input = fftwf_alloc_real(size)
     output = fftwf_alloc_complex(size / 2 + 1)
-    plan = fftwf_plan_dft_r2c_1d(Int32(size), input, output, UInt32(FFTW_ESTIMATE))
+    _ = RealFFT.wisdomLoaded
+    plan = fftwf_plan_dft_r2c_1d(Int32(size), input, output, UInt32(FFTW_PATIENT) | UInt32(FFTW_WISDOM_ONLY))
+      ?? fftwf_plan_dft_r2c_1d(Int32(size), input, output, UInt32(FFTW_ESTIMATE))
   }
+
+  /// Imports the shipped wisdom once per process (FFTW's planner state is global).
+  private static let wisdomLoaded: Bool = fftwf_import_wisdom_from_string(fftwWisdom) != 0
 
   deinit {
     fftwf_destroy_plan(plan)
