@@ -29,8 +29,9 @@ let package = Package(
     .target(
       name: "Features", dependencies: ["KaldiBase", "KaldiMatrix", "KaldiIO", "CFFTW", "CSndFile"],
       linkerSettings: [.linkedLibrary("m")]),
+    .target(name: "Decoding", dependencies: ["KaldiBase", "KaldiIO", "KaldiMatrix"], linkerSettings: [.linkedLibrary("m")]),
     .target(name: "Scoring", dependencies: ["KaldiBase", "KaldiIO"]),
-    .target(name: "KaldiTools", dependencies: ["KaldiBase", "KaldiMatrix", "KaldiIO", "Features", "Scoring"]),
+    .target(name: "KaldiTools", dependencies: ["KaldiBase", "KaldiMatrix", "KaldiIO", "Features", "Scoring", "Decoding"]),
 
     // MARK: - The multi-call executable
     .executableTarget(name: "ksnn", dependencies: ["KaldiTools"]),

@@ -62,6 +62,28 @@ extension InputStream {
     return v
   }
 
+  /// A float: in binary a size byte (4, or 8 for a double) and the value, in text a word.
+  public func readFloat(binary: Bool) throws -> Float {
+    let at = position
+    if binary {
+      guard let size = try readByte() else { throw FormatError("expected float, got end of file", at: at) }
+      if size == 4 {
+        var v: Float = 0
+        guard try read(into: &v, count: 4) == 4 else { throw FormatError("truncated float", at: at) }
+        return v
+      }
+      if size == 8 {
+        var v: Double = 0
+        guard try read(into: &v, count: 8) == 8 else { throw FormatError("truncated double", at: at) }
+        return Float(v)
+      }
+      throw FormatError("expected float (size byte 4 or 8), got size byte \(size)", at: at)
+    }
+    guard let word = try readWord() else { throw FormatError("expected float, got end of file", at: at) }
+    guard let v = parseCDouble(word) else { throw FormatError("expected float, got '\(word.prefix(20))'", at: at) }
+    return Float(v)
+  }
+
   /// Reads exactly `count` bytes or throws a FormatError naming what was being read.
   public func readExactly(into destination: UnsafeMutableRawPointer, count: Int, what: @autoclosure () -> String) throws {
     let at = position

@@ -189,17 +189,25 @@ public enum VectorHolder<Element: KaldiReal>: TableHolder {
 
   public static func read(from stream: InputStream) throws -> Vector<Element> {
     let binary = try stream.readBinaryHeader()
+    return Vector(binary ? try readBinaryBody(stream) : try readTextBody(stream))
+  }
+
+  /// A binary vector after its `\0B` header (or inside a model file): `FV`/`DV`, dim, values.
+  public static func readBinaryBody(_ stream: InputStream) throws -> [Element] {
     let at = stream.position
-    if binary {
-      let token = try stream.readToken()
-      switch token {
-      case "FV": return try readBody(Float.self, stream).converted()
-      case "DV": return try readBody(Double.self, stream).converted()
-      default: throw FormatError("expected token FV or DV, got \(token.prefix(20))", at: at)
-      }
+    let token = try stream.readToken()
+    switch token {
+    case "FV": return try readBody(Float.self, stream).converted(to: Element.self).data
+    case "DV": return try readBody(Double.self, stream).converted(to: Element.self).data
+    default: throw FormatError("expected token FV or DV, got \(token.prefix(20))", at: at)
     }
+  }
+
+  /// A text vector: ` [ 1 2 3 ]`.
+  public static func readTextBody(_ stream: InputStream) throws -> [Element] {
+    let at = stream.position
     guard let first = try stream.readWord() else { throw FormatError("expected \"[\", got end of file", at: at) }
-    if first == "[]" { return Vector([]) }
+    if first == "[]" { return [] }
     guard first == "[" else { throw FormatError("expected \"[\", got \"\(first.prefix(20))\"", at: at) }
     var values: [Element] = []
     while true {
@@ -208,7 +216,7 @@ public enum VectorHolder<Element: KaldiReal>: TableHolder {
       case UInt8(ascii: "]"):
         _ = try stream.readByte()
         try consumeLineEnd(stream)
-        return Vector(values)
+        return values
       case UInt8(ascii: "\n"), UInt8(ascii: "\r"):
         throw FormatError("newline found while reading vector (maybe it's a matrix?)", at: stream.position)
       case UInt8(ascii: " "), UInt8(ascii: "\t"):

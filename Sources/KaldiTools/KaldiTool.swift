@@ -51,6 +51,7 @@ public enum ToolRegistry {
     ComputeMfccFeats.self, ComputeFbankFeats.self, ComputeSpectrogramFeats.self,
     ComputeCmvnStats.self, ApplyCmvn.self, AddDeltas.self, SpliceFeats.self,
     WavToDuration.self, WavCopy.self, ExtractSegments.self,
+    ShowTransitions.self, HmmInfo.self, AliToPdf.self, AliToPhones.self, AnalyzeCounts.self,
   ]
 
   public static func tool(named name: String) -> (any KaldiTool.Type)? {
