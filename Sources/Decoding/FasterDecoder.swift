@@ -1,0 +1,271 @@
+import KaldiBase
+import KaldiMatrix
+
+/// Frame-by-pdf acoustic scores for a decoder: Kaldi's `DecodableInterface`.
+public protocol Decodable {
+  var frameCount: Int { get }
+  /// Log-likelihood of `frame` for transition-id `tid` (already acoustically scaled).
+  func logLikelihood(frame: Int, transitionId tid: Int32) -> Float
+}
+
+/// Kaldi's `DecodableMatrixScaledMapped`: scale × loglikes[frame, pdf(tid)].
+public struct MappedMatrixDecodable: Decodable {
+  let loglikes: Matrix<Float>
+  let scale: Float
+  let tidToPdf: [Int32]
+
+  public init(model: TransitionModel, loglikes: Matrix<Float>, scale: Float) throws {
+    guard loglikes.cols == model.numPdfs else {
+      throw KaldiError("Log-likelihoods have \(loglikes.cols) columns but the model has \(model.numPdfs) pdfs")
+    }
+    self.loglikes = loglikes
+    self.scale = scale
+    tidToPdf = (0...model.numTransitionIds).map { $0 == 0 ? 0 : model.pdf(of: Int32($0)) }
+  }
+
+  public var frameCount: Int { loglikes.rows }
+  public func logLikelihood(frame: Int, transitionId tid: Int32) -> Float {
+    scale * loglikes.data[frame * loglikes.cols + Int(tidToPdf[Int(tid)])]
+  }
+}
+
+/// Beam, max-active and min-active pruning (Kaldi's `FasterDecoderOptions`).
+public struct DecoderOptions: Sendable {
+  public var beam: Float = 16
+  public var maxActive = Int(Int32.max)
+  public var minActive = 20
+  public var beamDelta: Float = 0.5
+  public var hashRatio: Float = 2
+  public init() {}
+}
+
+/// The best path of one utterance.
+public struct DecodedPath: Sendable {
+  /// Non-epsilon input labels (transition-ids), one per frame.
+  public var alignment: [Int32]
+  /// Non-epsilon output labels (word-ids).
+  public var words: [Int32]
+  /// Graph and acoustic cost along the path, final cost included, summed as Kaldi sums them.
+  public var graphCost: Float
+  public var acousticCost: Float
+}
+
+/// Kaldi's `FasterDecoder` (decoder/faster-decoder.cc): token passing over an FST with beam,
+/// max-active and min-active pruning, emitting arcs consuming one frame each and epsilon
+/// arcs followed within a frame. Tokens share their histories with reference counts.
+public final class FasterDecoder {
+  public let fst: Fst
+  public let options: DecoderOptions
+
+  // Token pool: arc taken (−1 for the start), predecessor, reference count, total cost.
+  private var tokenArc: [Int32] = []
+  private var tokenPrev: [Int32] = []
+  private var tokenRefs: [Int32] = []
+  private var tokenCost: [Double] = []
+  private var freeTokens: [Int32] = []
+  /// Active (state, token) pairs of the current frame, and each state's position in it.
+  private var active: [(state: Int32, token: Int32)] = []
+  private var slot: [Int32]
+  private var costs: [Double] = []
+  private var queue: [Int32] = []
+  public private(set) var framesDecoded = 0
+
+  public init(fst: Fst, options: DecoderOptions = DecoderOptions()) {
+    self.fst = fst
+    self.options = options
+    slot = [Int32](repeating: -1, count: fst.stateCount)
+  }
+
+  private func newToken(arc: Int32, prev: Int32, cost: Double) -> Int32 {
+    if prev >= 0 { tokenRefs[Int(prev)] += 1 }
+    if let t = freeTokens.popLast() {
+      (tokenArc[Int(t)], tokenPrev[Int(t)], tokenRefs[Int(t)], tokenCost[Int(t)]) = (arc, prev, 1, cost)
+      return t
+    }
+    tokenArc.append(arc); tokenPrev.append(prev); tokenRefs.append(1); tokenCost.append(cost)
+    return Int32(tokenArc.count - 1)
+  }
+
+  private func release(_ token: Int32) {
+    var t = token
+    while t >= 0 {
+      tokenRefs[Int(t)] -= 1
+      if tokenRefs[Int(t)] != 0 { return }
+      freeTokens.append(t)
+      t = tokenPrev[Int(t)]
+    }
+  }
+
+  /// Inserts `token` for `state` in the current frame; keeps the cheaper of two. Returns
+  /// whether the state now holds `token`, and whether the state was new.
+  @inline(__always)
+  private func insert(_ state: Int32, _ token: Int32) -> (kept: Bool, isNew: Bool) {
+    let s = Int(state)
+    if slot[s] < 0 {
+      slot[s] = Int32(active.count)
+      active.append((state, token))
+      return (true, true)
+    }
+    let i = Int(slot[s])
+    let existing = active[i].token
+    if tokenCost[Int(existing)] > tokenCost[Int(token)] {
+      release(existing)
+      active[i].token = token
+      return (true, false)
+    }
+    release(token)
+    return (false, false)
+  }
+
+  public func decode(_ decodable: Decodable) {
+    for (state, token) in active {
+      slot[Int(state)] = -1
+      release(token)
+    }
+    active.removeAll(keepingCapacity: true)
+    tokenArc.removeAll(keepingCapacity: true); tokenPrev.removeAll(keepingCapacity: true)
+    tokenRefs.removeAll(keepingCapacity: true); tokenCost.removeAll(keepingCapacity: true)
+    freeTokens.removeAll(keepingCapacity: true)
+    guard fst.start >= 0 else { return }
+    _ = insert(fst.start, newToken(arc: -1, prev: -1, cost: 0))
+    processNonEmitting(cutoff: .greatestFiniteMagnitude)
+    framesDecoded = 0
+    while framesDecoded < decodable.frameCount {
+      let cutoff = processEmitting(decodable)
+      processNonEmitting(cutoff: cutoff)
+    }
+  }
+
+  /// Kaldi's `GetCutoff`: the pruning threshold from the beam, tightened to keep at most
+  /// max-active tokens and loosened to keep at least min-active.
+  private func cutoff(_ list: [(state: Int32, token: Int32)]) -> (cutoff: Double, adaptiveBeam: Float, best: Int) {
+    var bestCost = Double.infinity, best = -1
+    for (k, e) in list.enumerated() where tokenCost[Int(e.token)] < bestCost {
+      bestCost = tokenCost[Int(e.token)]
+      best = k
+    }
+    if options.maxActive == Int(Int32.max) && options.minActive == 0 {
+      return (bestCost + Double(options.beam), options.beam, best)
+    }
+    costs.removeAll(keepingCapacity: true)
+    for e in list { costs.append(tokenCost[Int(e.token)]) }
+    let beamCutoff = bestCost + Double(options.beam)
+    var maxActiveCutoff = Double.infinity, minActiveCutoff = Double.infinity
+    if costs.count > options.maxActive { maxActiveCutoff = select(&costs, options.maxActive) }
+    if maxActiveCutoff < beamCutoff {
+      return (maxActiveCutoff, Float(maxActiveCutoff - bestCost) + options.beamDelta, best)
+    }
+    if costs.count > options.minActive {
+      minActiveCutoff = options.minActive == 0 ? bestCost : select(&costs, options.minActive)
+    }
+    if minActiveCutoff > beamCutoff {
+      return (minActiveCutoff, Float(minActiveCutoff - bestCost) + options.beamDelta, best)
+    }
+    return (beamCutoff, options.beam, best)
+  }
+
+  /// The k-th smallest value (0-based), reordering `values` (quickselect).
+  private func select(_ values: inout [Double], _ k: Int) -> Double {
+    var lo = 0, hi = values.count - 1
+    while lo < hi {
+      let pivot = values[(lo + hi) / 2]
+      var i = lo, j = hi
+      while i <= j {
+        while values[i] < pivot { i += 1 }
+        while values[j] > pivot { j -= 1 }
+        if i <= j { values.swapAt(i, j); i += 1; j -= 1 }
+      }
+      if k <= j { hi = j } else if k >= i { lo = i } else { return values[k] }
+    }
+    return values[k]
+  }
+
+  private func processEmitting(_ decodable: Decodable) -> Double {
+    let frame = framesDecoded
+    let last = active
+    for (state, _) in last { slot[Int(state)] = -1 }
+    active.removeAll(keepingCapacity: true)
+    let (weightCutoff, adaptiveBeam, best) = cutoff(last)
+    var nextCutoff = Double.infinity
+    if best >= 0 {
+      let (state, token) = last[best]
+      for a in fst.arcs(of: Int(state)) where fst.ilabels[a] != 0 {
+        let ac = -decodable.logLikelihood(frame: frame, transitionId: fst.ilabels[a])
+        let w = Double(fst.weights[a]) + tokenCost[Int(token)] + Double(ac)
+        if w + Double(adaptiveBeam) < nextCutoff { nextCutoff = w + Double(adaptiveBeam) }
+      }
+    }
+    for (state, token) in last {
+      let cost = tokenCost[Int(token)]
+      if cost < weightCutoff {
+        for a in fst.arcs(of: Int(state)) where fst.ilabels[a] != 0 {
+          let ac = -decodable.logLikelihood(frame: frame, transitionId: fst.ilabels[a])
+          let w = Double(fst.weights[a]) + cost + Double(ac)
+          if w < nextCutoff {
+            let t = newToken(arc: Int32(a), prev: token, cost: w)
+            _ = insert(fst.nextStates[a], t)
+            if w + Double(adaptiveBeam) < nextCutoff { nextCutoff = w + Double(adaptiveBeam) }
+          }
+        }
+      }
+      release(token)
+    }
+    framesDecoded += 1
+    return nextCutoff
+  }
+
+  private func processNonEmitting(cutoff: Double) {
+    queue.removeAll(keepingCapacity: true)
+    for e in active { queue.append(e.state) }
+    while let state = queue.popLast() {
+      let token = active[Int(slot[Int(state)])].token
+      let cost = tokenCost[Int(token)]
+      if cost > cutoff { continue }
+      for a in fst.arcs(of: Int(state)) where fst.ilabels[a] == 0 {
+        let w = cost + Double(fst.weights[a])
+        if w > cutoff { continue }
+        let t = newToken(arc: Int32(a), prev: token, cost: w)
+        if insert(fst.nextStates[a], t).kept { queue.append(fst.nextStates[a]) }
+      }
+    }
+  }
+
+  /// Whether some active token is in a final state.
+  public var reachedFinal: Bool {
+    active.contains { tokenCost[Int($0.token)] != .infinity && fst.isFinal(Int($0.state)) }
+  }
+
+  /// The best path: through a final state (with its final cost) when one was reached, else
+  /// the cheapest token (partial traceback).
+  public func bestPath(useFinalProbs: Bool = true) -> DecodedPath? {
+    var best = -1
+    let final = reachedFinal
+    if final {
+      var bestCost = Double.infinity
+      for (k, e) in active.enumerated() {
+        let c = tokenCost[Int(e.token)] + Double(fst.finals[Int(e.state)])
+        if c < bestCost && c != .infinity { bestCost = c; best = k }
+      }
+    } else {
+      for (k, e) in active.enumerated() where best < 0 || tokenCost[Int(active[best].token)] > tokenCost[Int(e.token)] { best = k }
+    }
+    guard best >= 0 else { return nil }
+    var arcs: [(arc: Int, total: Float)] = []
+    var t = active[best].token
+    while tokenPrev[Int(t)] >= 0 {
+      let prev = tokenPrev[Int(t)]
+      arcs.append((Int(tokenArc[Int(t)]), Float(tokenCost[Int(t)] - tokenCost[Int(prev)])))
+      t = prev
+    }
+    var path = DecodedPath(alignment: [], words: [], graphCost: 0, acousticCost: 0)
+    for (a, total) in arcs.reversed() {
+      let graph = fst.weights[a]
+      path.graphCost += graph
+      path.acousticCost += total - graph
+      if fst.ilabels[a] != 0 { path.alignment.append(fst.ilabels[a]) }
+      if fst.olabels[a] != 0 { path.words.append(fst.olabels[a]) }
+    }
+    if final && useFinalProbs { path.graphCost += fst.finals[Int(active[best].state)] }
+    return path
+  }
+}
