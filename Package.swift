@@ -46,6 +46,9 @@ let package = Package(
       name: "FeaturesTests", dependencies: ["Features", "KaldiIO", "KaldiMatrix", "KaldiBase"],
       exclude: ["Fixtures"]),
     .testTarget(
+      name: "DecodingTests", dependencies: ["Decoding", "KaldiIO", "KaldiMatrix", "KaldiBase"],
+      exclude: ["Fixtures"]),
+    .testTarget(
       name: "ScoringTests", dependencies: ["Scoring", "KaldiIO", "KaldiBase"],
       exclude: ["Fixtures"]),
     .testTarget(

@@ -94,6 +94,19 @@ public enum TransitionModelReader {
     return try readTextTopology(s)
   }
 
+  /// A lang directory's text `topo` file.
+  public static func readTopology(file rxfilename: String) throws -> HmmTopology {
+    let stream = try InputStream.open(rxfilename)
+    do {
+      try expect(stream, "<Topology>", false)
+      let topology = try readTextTopology(stream)
+      try stream.close()
+      return topology
+    } catch let e as FormatError {
+      throw KaldiError("Failed to read topology from '\(rxfilename)' at byte \(e.offset): \(e.reason)")
+    }
+  }
+
   /// The human-readable topology (`<TopologyEntry> <ForPhones> 1 2 </ForPhones> <State> 0
   /// <PdfClass> 0 <Transition> 0 0.75 ... </State> ... </TopologyEntry>`), as in a lang
   /// directory's `topo` file or a text model.

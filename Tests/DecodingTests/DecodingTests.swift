@@ -1,0 +1,194 @@
+import Decoding
+import Foundation
+import KaldiBase
+import KaldiIO
+import KaldiMatrix
+import Testing
+
+enum Fixture {
+  static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures").path
+  static func path(_ name: String) -> String { root + "/" + name }
+  static func text(_ name: String) throws -> String { try String(contentsOfFile: path(name), encoding: .utf8) }
+}
+
+@Suite struct TransitionModelTests {
+  @Test func syntheticModelMapsTransitionIds() throws {
+    let model = try TransitionModelReader.read(Fixture.path("decoding/final.mdl"))
+    #expect(model.numPdfs == 15 && model.numTransitionIds == 30 && model.numPhones == 5)
+    for line in try Fixture.text("decoding/tid2pdf.txt").split(separator: "\n") {
+      let f = line.split(separator: " ").compactMap { Int32($0) }
+      #expect(model.pdf(of: f[0]) == f[1])
+    }
+    for line in try Fixture.text("decoding/tid2phone.txt").split(separator: "\n") {
+      let f = line.split(separator: " ").compactMap { Int32($0) }
+      #expect(model.phone(of: f[0]) == f[1])
+    }
+  }
+
+  @Test func realTri3ModelSkipsItsGmm() throws {
+    let model = try TransitionModelReader.read(Fixture.path("tri3/final.mdl"))
+    #expect(model.numPhones == 46 && model.numPdfs == 264 && model.numTransitionIds == 626 && model.numTransitionStates == 313)
+  }
+
+  @Test func textTopologyParses() throws {
+    let topology = try TransitionModelReader.readTopology(file: Fixture.path("decoding/topo"))
+    #expect(topology.phones == [1, 2, 3, 4, 5])
+    let sil = try topology.entry(forPhone: 1)
+    #expect(sil.count == 4 && sil[0].transitions.map { $0.probability } == [0.5, 0.5])
+    #expect(try topology.entry(forPhone: 2)[0].transitions.map { $0.probability } == [0.75, 0.25])
+  }
+
+  @Test func corruptModelIsAClearError() throws {
+    let dir = NSTemporaryDirectory() + "ksnn-mdl-" + UUID().uuidString
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let bytes = try Data(contentsOf: URL(fileURLWithPath: Fixture.path("decoding/final.mdl")))
+    try bytes.prefix(300).write(to: URL(fileURLWithPath: dir + "/cut.mdl"))
+    do {
+      _ = try TransitionModelReader.read(dir + "/cut.mdl")
+      Issue.record("read a truncated model")
+    } catch let e as KaldiError {
+      #expect(e.message.contains("cut.mdl") && e.message.contains("at byte"))
+    }
+  }
+}
+
+@Suite struct FstTests {
+  @Test func vectorAndConstToysAreTheSameFst() throws {
+    for name in ["toy.vector.fst", "toy.const.fst"] {
+      let fst = try FstReader.read(Fixture.path("decoding/" + name))
+      #expect(fst.start == 0 && fst.stateCount == 3 && fst.arcCount == 3)
+      #expect(fst.finals == [0.7, .infinity, 0.1])
+      #expect(fst.arcs(of: 1).map { fst.ilabels[$0] } == [2, 3])
+      #expect(fst.weights == [0.5, 0.25, 0])
+    }
+  }
+
+  @Test func constGraphMatchesFstprint() throws {
+    let fst = try FstReader.read(Fixture.path("decoding/HCLG.const.fst"))
+    var lines: [String] = []
+    for s in 0..<fst.stateCount {
+      for a in fst.arcs(of: s) {
+        let w = fst.weights[a]
+        lines.append("\(s)\t\(fst.nextStates[a])\t\(fst.ilabels[a])\t\(fst.olabels[a])" + (w == 0 ? "" : "\t\(formatG(Double(w), precision: 9))"))
+      }
+      if fst.isFinal(s) { lines.append("\(s)" + (fst.finals[s] == 0 ? "" : "\t\(formatG(Double(fst.finals[s]), precision: 9))")) }
+    }
+    #expect(lines.joined(separator: "\n") + "\n" == (try Fixture.text("decoding/HCLG.const.fstprint.txt")))
+    let vector = try FstReader.read(Fixture.path("decoding/HCLG.vector.fst"))
+    #expect(vector.ilabels == fst.ilabels && vector.weights == fst.weights && vector.finals == fst.finals)
+  }
+
+  @Test(arguments: [0, 20, 40, 100])
+  func truncatedOrForeignFstsAreClearErrors(cut: Int) throws {
+    let dir = NSTemporaryDirectory() + "ksnn-fst-" + UUID().uuidString
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: Fixture.path("decoding/toy.const.fst"))))
+    if cut == 0 {
+      bytes[8...12] = [0x6c, 0x6f, 0x67, 0x6f, 0x6f]  // "const" -> "logoo": an unknown type
+    } else {
+      bytes = Array(bytes.prefix(cut))
+    }
+    try Data(bytes).write(to: URL(fileURLWithPath: dir + "/bad.fst"))
+    do {
+      _ = try FstReader.read(dir + "/bad.fst")
+      Issue.record("read a bad FST")
+    } catch let e as KaldiError {
+      #expect(e.message.contains("bad.fst") && e.message.contains("at byte"), "\(e.message)")
+    }
+  }
+}
+
+@Suite struct DecoderTests {
+  func loglikes(_ file: String) throws -> [(String, Matrix<Float>)] {
+    let reader = try SequentialTableReader<MatrixHolder<Float>>("ark:" + Fixture.path(file))
+    var out: [(String, Matrix<Float>)] = []
+    while let (k, m) = try reader.next() { out.append((k, m)) }
+    return out
+  }
+
+  func decodeAll(system: String, graph: String, loglikes file: String, scale: Float, options: DecoderOptions) throws -> (words: String, alignments: String) {
+    let model = try TransitionModelReader.read(Fixture.path("\(system)/final.mdl"))
+    let decoder = FasterDecoder(fst: try FstReader.read(Fixture.path("\(system)/\(graph)")), options: options)
+    var words = "", alignments = ""
+    for (key, m) in try loglikes(file) {
+      decoder.decode(try MappedMatrixDecodable(model: model, loglikes: m, scale: scale))
+      let path = try #require(decoder.bestPath())
+      #expect(decoder.reachedFinal)
+      words += "\(key) " + path.words.map { "\($0) " }.joined() + "\n"
+      alignments += "\(key) " + path.alignment.map { "\($0) " }.joined() + "\n"
+    }
+    return (words, alignments)
+  }
+
+  @Test(arguments: ["1.0", "0.1"])
+  func syntheticSystemMatchesKaldi(scale: String) throws {
+    for graph in ["HCLG.const.fst", "HCLG.vector.fst"] {
+      let got = try decodeAll(system: "decoding", graph: graph, loglikes: "decoding/loglikes.ark", scale: Float(scale)!, options: DecoderOptions())
+      #expect(got.words == (try Fixture.text("decoding/expected_words.acwt\(scale).int")))
+      #expect(got.alignments == (try Fixture.text("decoding/expected_ali.acwt\(scale).txt")))
+    }
+  }
+
+  @Test func realTri3SystemMatchesKaldi() throws {
+    var options = DecoderOptions()
+    options.beam = 13
+    options.maxActive = 7000
+    let got = try decodeAll(system: "tri3", graph: "HCLG.fst", loglikes: "tri3/loglikes.ark", scale: 0.2, options: options)
+    #expect(got.words == (try Fixture.text("tri3/expected_words.int")))
+    #expect(got.alignments == (try Fixture.text("tri3/expected_ali.txt")))
+  }
+
+  /// Random graphs with epsilon arcs and random scores: with a wide beam the fast decoder
+  /// finds the exact best cost.
+  @Test(arguments: 0..<25)
+  func fastDecoderFindsTheReferenceBestCost(seed: Int) throws {
+    var state = UInt64(seed) &* 0x9E37_79B9_7F4A_7C15 &+ 1
+    func next(_ n: Int) -> Int { state = state &* 6364136223846793005 &+ 1442695040888963407; return Int((state >> 33) % UInt64(n)) }
+    func weight() -> Float { Float(next(1000)) / 250 }
+    let states = 3 + next(8), labels = 1 + next(5)
+    var arcsOf = [[(Int32, Int32, Float, Int32)]](repeating: [], count: states)
+    for s in 0..<states {
+      for _ in 0..<(1 + next(4)) {
+        let eps = next(5) == 0
+        let target = eps ? Int32(s + 1 + next(max(1, states - s))) : Int32(next(states))
+        if eps && target >= Int32(states) { continue }  // epsilon arcs only go forward: no epsilon cycles
+        arcsOf[s].append((eps ? 0 : Int32(1 + next(labels)), Int32(next(3)), weight(), target))
+      }
+    }
+    var finals = (0..<states).map { _ in next(3) == 0 ? weight() : Float.infinity }
+    finals[states - 1] = 0.5
+    var arcStart: [Int32] = [0]
+    var il: [Int32] = [], ol: [Int32] = [], w: [Float] = [], ns: [Int32] = []
+    for s in 0..<states {
+      for a in arcsOf[s] { il.append(a.0); ol.append(a.1); w.append(a.2); ns.append(a.3) }
+      arcStart.append(Int32(il.count))
+    }
+    let fst = Fst(start: 0, finals: finals, arcStart: arcStart, ilabels: il, olabels: ol, weights: w, nextStates: ns)
+    struct Scores: Decodable {
+      let values: [[Float]]
+      var frameCount: Int { values.count }
+      func logLikelihood(frame: Int, transitionId tid: Int32) -> Float { values[frame][Int(tid)] }
+    }
+    let scores = Scores(values: (0..<(1 + next(12))).map { _ in (0...labels).map { _ in -Float(next(1000)) / 100 } })
+    let reference = ReferenceDecoder.bestCost(fst, scores)
+    var wide = DecoderOptions()
+    wide.beam = 1000
+    let decoder = FasterDecoder(fst: fst, options: wide)
+    decoder.decode(scores)
+    if reference == .infinity {
+      #expect(!decoder.reachedFinal)
+    } else {
+      let path = try #require(decoder.bestPath())
+      #expect(decoder.reachedFinal)
+      #expect(abs(Double(path.graphCost + path.acousticCost) - reference) < 1e-3, "seed \(seed)")
+      #expect(path.alignment.count == scores.frameCount)
+    }
+  }
+
+  @Test func loglikesWithTheWrongWidthAreRejected() throws {
+    let model = try TransitionModelReader.read(Fixture.path("decoding/final.mdl"))
+    #expect(throws: KaldiError.self) { _ = try MappedMatrixDecodable(model: model, loglikes: Matrix(rows: 2, cols: 14), scale: 1) }
+  }
+}
