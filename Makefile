@@ -46,6 +46,7 @@ bench: build
 	bash recipes/bench/tables.sh
 	bash recipes/bench/scoring.sh
 	bash recipes/bench/features.sh
+	bash recipes/bench/decode.sh
 
 clean:
 	rm -rf .build bin bench

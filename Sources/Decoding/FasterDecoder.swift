@@ -56,7 +56,33 @@ public struct DecodedPath: Sendable {
 public final class FasterDecoder {
   public let fst: Fst
   public let options: DecoderOptions
+  /// The search state lives in a value type so the hot loops run on a local variable,
+  /// without the dynamic exclusivity checks that class properties would cost.
+  private var search: TokenSearch
 
+  public init(fst: Fst, options: DecoderOptions = DecoderOptions()) {
+    self.fst = fst
+    self.options = options
+    search = TokenSearch(stateCount: fst.stateCount)
+  }
+
+  public func decode<D: Decodable>(_ decodable: D) {
+    var s = search
+    search = TokenSearch(stateCount: 0)
+    s.decode(fst, options, decodable)
+    search = s
+  }
+
+  public var framesDecoded: Int { search.framesDecoded }
+  /// Whether some active token is in a final state.
+  public var reachedFinal: Bool { search.reachedFinal(fst) }
+  /// The best path: through a final state (with its final cost) when one was reached, else
+  /// the cheapest token (partial traceback).
+  public func bestPath(useFinalProbs: Bool = true) -> DecodedPath? { search.bestPath(fst, useFinalProbs: useFinalProbs) }
+}
+
+/// Tokens and the active list of one decoding.
+struct TokenSearch {
   // Token pool: arc taken (−1 for the start), predecessor, reference count, total cost.
   private var tokenArc: [Int32] = []
   private var tokenPrev: [Int32] = []
@@ -68,16 +94,12 @@ public final class FasterDecoder {
   private var slot: [Int32]
   private var costs: [Double] = []
   private var queue: [Int32] = []
-  public private(set) var framesDecoded = 0
+  private(set) var framesDecoded = 0
 
-  public init(fst: Fst, options: DecoderOptions = DecoderOptions()) {
-    self.fst = fst
-    self.options = options
-    slot = [Int32](repeating: -1, count: fst.stateCount)
-  }
+  init(stateCount: Int) { slot = [Int32](repeating: -1, count: stateCount) }
 
-  private func newToken(arc: Int32, prev: Int32, cost: Double) -> Int32 {
-    if prev >= 0 { tokenRefs[Int(prev)] += 1 }
+  private mutating func newToken(arc: Int32, prev: Int32, cost: Double) -> Int32 {
+    if prev >= 0 { tokenRefs[Int(prev)] &+= 1 }
     if let t = freeTokens.popLast() {
       (tokenArc[Int(t)], tokenPrev[Int(t)], tokenRefs[Int(t)], tokenCost[Int(t)]) = (arc, prev, 1, cost)
       return t
@@ -86,38 +108,38 @@ public final class FasterDecoder {
     return Int32(tokenArc.count - 1)
   }
 
-  private func release(_ token: Int32) {
+  private mutating func release(_ token: Int32) {
     var t = token
     while t >= 0 {
-      tokenRefs[Int(t)] -= 1
+      tokenRefs[Int(t)] &-= 1
       if tokenRefs[Int(t)] != 0 { return }
       freeTokens.append(t)
       t = tokenPrev[Int(t)]
     }
   }
 
-  /// Inserts `token` for `state` in the current frame; keeps the cheaper of two. Returns
-  /// whether the state now holds `token`, and whether the state was new.
+  /// Inserts `token` for `state` in the current frame, keeping the cheaper of two; returns
+  /// whether the state now holds `token`.
   @inline(__always)
-  private func insert(_ state: Int32, _ token: Int32) -> (kept: Bool, isNew: Bool) {
+  private mutating func insert(_ state: Int32, _ token: Int32) -> Bool {
     let s = Int(state)
     if slot[s] < 0 {
       slot[s] = Int32(active.count)
       active.append((state, token))
-      return (true, true)
+      return true
     }
     let i = Int(slot[s])
     let existing = active[i].token
     if tokenCost[Int(existing)] > tokenCost[Int(token)] {
       release(existing)
       active[i].token = token
-      return (true, false)
+      return true
     }
     release(token)
-    return (false, false)
+    return false
   }
 
-  public func decode(_ decodable: Decodable) {
+  mutating func decode<D: Decodable>(_ fst: Fst, _ options: DecoderOptions, _ decodable: D) {
     for (state, token) in active {
       slot[Int(state)] = -1
       release(token)
@@ -126,19 +148,19 @@ public final class FasterDecoder {
     tokenArc.removeAll(keepingCapacity: true); tokenPrev.removeAll(keepingCapacity: true)
     tokenRefs.removeAll(keepingCapacity: true); tokenCost.removeAll(keepingCapacity: true)
     freeTokens.removeAll(keepingCapacity: true)
+    framesDecoded = 0
     guard fst.start >= 0 else { return }
     _ = insert(fst.start, newToken(arc: -1, prev: -1, cost: 0))
-    processNonEmitting(cutoff: .greatestFiniteMagnitude)
-    framesDecoded = 0
+    processNonEmitting(fst, cutoff: .greatestFiniteMagnitude)
     while framesDecoded < decodable.frameCount {
-      let cutoff = processEmitting(decodable)
-      processNonEmitting(cutoff: cutoff)
+      let cutoff = processEmitting(fst, options, decodable)
+      processNonEmitting(fst, cutoff: cutoff)
     }
   }
 
   /// Kaldi's `GetCutoff`: the pruning threshold from the beam, tightened to keep at most
   /// max-active tokens and loosened to keep at least min-active.
-  private func cutoff(_ list: [(state: Int32, token: Int32)]) -> (cutoff: Double, adaptiveBeam: Float, best: Int) {
+  private mutating func cutoff(_ list: [(state: Int32, token: Int32)], _ options: DecoderOptions) -> (cutoff: Double, adaptiveBeam: Float, best: Int) {
     var bestCost = Double.infinity, best = -1
     for (k, e) in list.enumerated() where tokenCost[Int(e.token)] < bestCost {
       bestCost = tokenCost[Int(e.token)]
@@ -151,12 +173,12 @@ public final class FasterDecoder {
     for e in list { costs.append(tokenCost[Int(e.token)]) }
     let beamCutoff = bestCost + Double(options.beam)
     var maxActiveCutoff = Double.infinity, minActiveCutoff = Double.infinity
-    if costs.count > options.maxActive { maxActiveCutoff = select(&costs, options.maxActive) }
+    if costs.count > options.maxActive { maxActiveCutoff = Self.select(&costs, options.maxActive) }
     if maxActiveCutoff < beamCutoff {
       return (maxActiveCutoff, Float(maxActiveCutoff - bestCost) + options.beamDelta, best)
     }
     if costs.count > options.minActive {
-      minActiveCutoff = options.minActive == 0 ? bestCost : select(&costs, options.minActive)
+      minActiveCutoff = options.minActive == 0 ? bestCost : Self.select(&costs, options.minActive)
     }
     if minActiveCutoff > beamCutoff {
       return (minActiveCutoff, Float(minActiveCutoff - bestCost) + options.beamDelta, best)
@@ -165,7 +187,7 @@ public final class FasterDecoder {
   }
 
   /// The k-th smallest value (0-based), reordering `values` (quickselect).
-  private func select(_ values: inout [Double], _ k: Int) -> Double {
+  private static func select(_ values: inout [Double], _ k: Int) -> Double {
     var lo = 0, hi = values.count - 1
     while lo < hi {
       let pivot = values[(lo + hi) / 2]
@@ -180,19 +202,20 @@ public final class FasterDecoder {
     return values[k]
   }
 
-  private func processEmitting(_ decodable: Decodable) -> Double {
+  private mutating func processEmitting<D: Decodable>(_ fst: Fst, _ options: DecoderOptions, _ decodable: D) -> Double {
     let frame = framesDecoded
     let last = active
     for (state, _) in last { slot[Int(state)] = -1 }
     active.removeAll(keepingCapacity: true)
-    let (weightCutoff, adaptiveBeam, best) = cutoff(last)
+    let (weightCutoff, adaptiveBeam, best) = cutoff(last, options)
+    let beam = Double(adaptiveBeam)
     var nextCutoff = Double.infinity
     if best >= 0 {
       let (state, token) = last[best]
       for a in fst.arcs(of: Int(state)) where fst.ilabels[a] != 0 {
         let ac = -decodable.logLikelihood(frame: frame, transitionId: fst.ilabels[a])
         let w = Double(fst.weights[a]) + tokenCost[Int(token)] + Double(ac)
-        if w + Double(adaptiveBeam) < nextCutoff { nextCutoff = w + Double(adaptiveBeam) }
+        if w + beam < nextCutoff { nextCutoff = w + beam }
       }
     }
     for (state, token) in last {
@@ -204,7 +227,7 @@ public final class FasterDecoder {
           if w < nextCutoff {
             let t = newToken(arc: Int32(a), prev: token, cost: w)
             _ = insert(fst.nextStates[a], t)
-            if w + Double(adaptiveBeam) < nextCutoff { nextCutoff = w + Double(adaptiveBeam) }
+            if w + beam < nextCutoff { nextCutoff = w + beam }
           }
         }
       }
@@ -214,7 +237,7 @@ public final class FasterDecoder {
     return nextCutoff
   }
 
-  private func processNonEmitting(cutoff: Double) {
+  private mutating func processNonEmitting(_ fst: Fst, cutoff: Double) {
     queue.removeAll(keepingCapacity: true)
     for e in active { queue.append(e.state) }
     while let state = queue.popLast() {
@@ -225,21 +248,18 @@ public final class FasterDecoder {
         let w = cost + Double(fst.weights[a])
         if w > cutoff { continue }
         let t = newToken(arc: Int32(a), prev: token, cost: w)
-        if insert(fst.nextStates[a], t).kept { queue.append(fst.nextStates[a]) }
+        if insert(fst.nextStates[a], t) { queue.append(fst.nextStates[a]) }
       }
     }
   }
 
-  /// Whether some active token is in a final state.
-  public var reachedFinal: Bool {
+  func reachedFinal(_ fst: Fst) -> Bool {
     active.contains { tokenCost[Int($0.token)] != .infinity && fst.isFinal(Int($0.state)) }
   }
 
-  /// The best path: through a final state (with its final cost) when one was reached, else
-  /// the cheapest token (partial traceback).
-  public func bestPath(useFinalProbs: Bool = true) -> DecodedPath? {
+  func bestPath(_ fst: Fst, useFinalProbs: Bool) -> DecodedPath? {
     var best = -1
-    let final = reachedFinal
+    let final = reachedFinal(fst)
     if final {
       var bestCost = Double.infinity
       for (k, e) in active.enumerated() {
