@@ -52,7 +52,7 @@ public enum ToolRegistry {
     ComputeCmvnStats.self, ApplyCmvn.self, AddDeltas.self, SpliceFeats.self,
     WavToDuration.self, WavCopy.self, ExtractSegments.self,
     ShowTransitions.self, HmmInfo.self, AliToPdf.self, AliToPhones.self, AnalyzeCounts.self,
-    DecodeFasterMapped.self,
+    DecodeFasterMapped.self, InitMonoModel.self, AlignPhonesMapped.self, AlignEqualPhones.self,
   ]
 
   public static func tool(named name: String) -> (any KaldiTool.Type)? {

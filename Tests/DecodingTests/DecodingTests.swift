@@ -192,3 +192,69 @@ enum Fixture {
     #expect(throws: KaldiError.self) { _ = try MappedMatrixDecodable(model: model, loglikes: Matrix(rows: 2, cols: 14), scale: 1) }
   }
 }
+
+@Suite struct AlignmentTests {
+  let model = try! TransitionModelReader.read(Fixture.path("decoding/final.mdl"))
+  /// The synthetic utterances' phones (sil 1, aa 2, b 3, k 4, t 5): "sil cat sil", "bat at tab", "sil tab cat bat sil".
+  let phones: [String: [Int32]] = ["utt1": [1, 4, 2, 5, 1], "utt2": [3, 2, 5, 2, 5, 5, 2, 3], "utt3": [1, 5, 2, 3, 4, 2, 5, 3, 2, 5, 1]]
+  /// word-ids of words.txt (sil 1, cat 2, bat 3, tab 4, at 5) and their pronunciations.
+  let lexicon: [Int32: [[Int32]]] = [1: [[1]], 2: [[4, 2, 5]], 3: [[3, 2, 5]], 4: [[5, 2, 3]], 5: [[2, 5]]]
+
+  func generating() throws -> [String: [Int32]] {
+    let reader = try SequentialTableReader<Int32VectorHolder>("ark:" + Fixture.path("decoding/ali.ark"))
+    var out: [String: [Int32]] = [:]
+    while let (k, v) = try reader.next() { out[k] = v }
+    return out
+  }
+
+  func align(_ key: String, _ matrix: Matrix<Float>, words: [[[Int32]]], silence: Int32? = nil) throws -> [Int32] {
+    let fst = try TrainingGraphBuilder(model: model).graph(words: words, optionalSilence: silence)
+    let decoder = FasterDecoder(fst: fst, options: DecoderOptions())
+    decoder.decode(try MappedMatrixDecodable(model: model, loglikes: matrix, scale: 1))
+    #expect(decoder.reachedFinal, "\(key)")
+    return try #require(decoder.bestPath()).alignment
+  }
+
+  @Test func monophoneModelIsByteIdenticalToKaldis() throws {
+    let made = try TransitionModel.monophone(try TransitionModelReader.readTopology(file: Fixture.path("decoding/topo")))
+    let dir = NSTemporaryDirectory() + "ksnn-mono-" + UUID().uuidString
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    try TransitionModelWriter.write(made, to: dir + "/mono.mdl", binary: true)
+    #expect(try Data(contentsOf: URL(fileURLWithPath: dir + "/mono.mdl")) == Data(contentsOf: URL(fileURLWithPath: Fixture.path("decoding/final.mdl"))))
+    try TransitionModelWriter.write(made, to: dir + "/mono.txt", binary: false)
+    let back = try TransitionModelReader.read(dir + "/mono.txt")
+    #expect(back.tuples == made.tuples)
+    // Text keeps 7 significant digits, as Kaldi's does.
+    #expect(zip(back.logProbs, made.logProbs).allSatisfy { abs($0 - $1) <= 1e-6 * max(1, abs($1)) })
+  }
+
+  @Test func forcedAlignmentRecoversTheGeneratingSegmentation() throws {
+    let truth = try generating()
+    let reader = try SequentialTableReader<MatrixHolder<Float>>("ark:" + Fixture.path("decoding/loglikes.ark"))
+    let splitter = AlignmentSplitter(model: model)
+    while let (key, m) = try reader.next() {
+      let fromPhones = try align(key, m, words: phones[key]!.map { [[$0]] })
+      #expect(fromPhones.count == m.rows)
+      #expect(try splitter.splitToPhones(fromPhones).map { model.phone(of: $0[0]) } == phones[key]!)
+      let agreement = Double(zip(fromPhones, truth[key]!).filter { $0 == $1 }.count) / Double(m.rows)
+      #expect(agreement > 0.95, "\(key): \(agreement)")
+      // Words through the lexicon, silence optional: the silences of utt1 and utt3 are found.
+      let words: [String: [Int32]] = ["utt1": [2], "utt2": [3, 5, 4], "utt3": [4, 2, 3]]
+      let fromWords = try align(key, m, words: words[key]!.map { lexicon[$0]! }, silence: 1)
+      #expect(try splitter.splitToPhones(fromWords).map { model.phone(of: $0[0]) } == phones[key]!)
+    }
+  }
+
+  @Test func equalAlignmentSpreadsFramesOverTheStates() throws {
+    let ali = try #require(try equalAlignment(model: model, phones: [1, 4, 2, 5, 1], frames: 54))
+    #expect(ali.count == 54)
+    #expect(try AlignmentSplitter(model: model).splitToPhones(ali).map { model.phone(of: $0[0]) } == [1, 4, 2, 5, 1])
+    // 15 emitting states share 54 frames: 3 or 4 each.
+    for piece in try AlignmentSplitter(model: model).splitToPhones(ali) {
+      let perState = Dictionary(grouping: piece, by: { model.transitionState(of: $0) }).mapValues(\.count)
+      #expect(perState.count == 3 && perState.values.allSatisfy { $0 == 3 || $0 == 4 })
+    }
+    #expect(try equalAlignment(model: model, phones: [1, 4, 2, 5, 1], frames: 14) == nil)
+  }
+}
