@@ -53,6 +53,7 @@ public enum ToolRegistry {
     WavToDuration.self, WavCopy.self, ExtractSegments.self,
     ShowTransitions.self, HmmInfo.self, AliToPdf.self, AliToPhones.self, AnalyzeCounts.self,
     DecodeFasterMapped.self, InitMonoModel.self, AlignPhonesMapped.self, AlignEqualPhones.self,
+    BuildArpaLm.self, Arpa2Fst.self, MakeLexiconFst.self, MakeHmmFst.self,
   ]
 
   public static func tool(named name: String) -> (any KaldiTool.Type)? {

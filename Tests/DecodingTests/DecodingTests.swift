@@ -258,3 +258,44 @@ enum Fixture {
     #expect(try equalAlignment(model: model, phones: [1, 4, 2, 5, 1], frames: 14) == nil)
   }
 }
+
+@Suite struct LanguageModelTests {
+  let sentences = [["sil", "cat", "sil"], ["bat", "at", "tab"], ["sil", "tab", "cat", "bat", "sil"]]
+
+  /// P(w | h) over the vocabulary and </s> sums to one for every history, backoff included.
+  @Test(arguments: [1, 2, 3])
+  func distributionsAreNormalized(order: Int) throws {
+    let lm = try NgramLanguageModel(order: order, sentences: sentences)
+    let vocabulary = ["sil", "cat", "bat", "tab", "at", "</s>"]
+    func logProb(_ gram: [String]) -> Double {
+      if let e = lm.ngrams[gram.count - 1][gram] { return e.logProb }
+      let history = Array(gram.dropLast())
+      let backoff = lm.ngrams[history.count - 1][history]?.backoff ?? 0
+      return backoff + logProb(Array(gram.dropFirst()))
+    }
+    var histories: [[String]] = [[]]
+    if order > 1 { histories += lm.ngrams[0].keys.filter { $0 != ["</s>"] } }
+    if order > 2 { histories += lm.ngrams[1].keys.filter { $0.last != "</s>" } }
+    for h in histories {
+      let total = vocabulary.map { pow(10, logProb(h + [$0])) }.reduce(0, +)
+      #expect(abs(total - 1) < 1e-6, "history \(h): \(total)")
+    }
+  }
+
+  @Test func arpaRoundTrips() throws {
+    let lm = try NgramLanguageModel(order: 2, sentences: sentences)
+    let back = try NgramLanguageModel.parse(arpa: lm.arpa, name: "test")
+    #expect(back.order == 2 && back.arpa == lm.arpa)
+    #expect(throws: KaldiError.self) { _ = try NgramLanguageModel.parse(arpa: "\\data\\\n\\2-grams:\n-1 a b\n", name: "bad") }
+  }
+
+  @Test func ambiguousPronunciationsGetDisambiguationSymbols() throws {
+    let dir = NSTemporaryDirectory() + "ksnn-lex-" + UUID().uuidString
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    try "red r eh d\nread r eh d\nre r eh\nredo r eh d ow\n".write(toFile: dir + "/lexicon.txt", atomically: true, encoding: .utf8)
+    var lexicon = try Lexicon(dir + "/lexicon.txt")
+    #expect(lexicon.addDisambiguationSymbols() == 2)
+    #expect(lexicon.entries.map { $0.phones.joined(separator: " ") } == ["r eh d #1", "r eh d #2", "r eh #1", "r eh d ow"])
+  }
+}

@@ -67,3 +67,39 @@ import Testing
     #expect(ali.status == 1 && ali.stderr.contains("model and alignment do not match"))
   }
 }
+
+/// A decoding graph built without Kaldi, from a lexicon and an LM estimated from text,
+/// decodes the synthetic log-likelihoods back to the sentences that produced them.
+@Suite struct GraphBuildingTests {
+  static let recipes = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().appendingPathComponent("recipes").path
+
+  @Test func lexiconAndLanguageModelGraphDecodesKnownSentences() throws {
+    let ws = try Workspace()
+    let fixtures = DecodingToolTests.fixtures + "/decoding"
+    try FileManager.default.createDirectory(atPath: ws.path + "/bin", withIntermediateDirectories: true)
+    for tool in try Ksnn.run(["--list-tools"]).stdoutText.split(separator: "\n").map(String.init) + ["ksnn"] {
+      try FileManager.default.createSymbolicLink(atPath: ws.path + "/bin/" + tool, withDestinationPath: Ksnn.binary)
+    }
+    for dir in ["dict", "exp/mono"] { try FileManager.default.createDirectory(atPath: ws.path + "/" + dir, withIntermediateDirectories: true) }
+    try ws.write("dict/lexicon.txt", "sil sil\ncat k aa t\nbat b aa t\ntab t aa b\nat aa t\n")
+    try ws.write("dict/silence_phones.txt", "sil\n")
+    try ws.write("dict/nonsilence_phones.txt", "aa\nb\nk\nt\n")
+    try ws.write("dict/optional_silence.txt", "sil\n")
+    try FileManager.default.copyItem(atPath: fixtures + "/final.mdl", toPath: ws.path + "/exp/mono/final.mdl")
+    let script = """
+      set -e; export PATH=$PWD/bin:$PATH; u=\(Self.recipes)/utils
+      $u/prepare_lang.sh --sil-prob 0 dict sil tmp lang > prep.log
+      build-arpa-lm --skip-first-field=true \(fixtures)/ref.txt lm.arpa 2> lm.log
+      arpa2fst --read-symbol-table=lang/words.txt lm.arpa lang/G.fst 2>> lm.log
+      $u/mkgraph.sh --self-loop-scale 1.0 lang exp/mono exp/mono/graph > graph.log
+      decode-faster-mapped --acoustic-scale=1.0 exp/mono/final.mdl exp/mono/graph/HCLG.fst ark:\(fixtures)/loglikes.ark ark,t:- 2> decode.log \\
+        | $u/int2sym.pl -f 2- lang/words.txt
+      """
+    let run = try Ksnn.sh(script, in: ws.path)
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(run.stdoutText == "utt1 sil cat sil\nutt2 bat at tab\nutt3 sil tab cat bat sil\n")
+    #expect(try ws.text("lang/phones.txt").hasPrefix("<eps> 0\nsil 1\naa 2\nb 3\nk 4\nt 5\n#0 6\n"))
+    #expect(try ws.text("lm.arpa").contains("\\2-grams:\n"))
+  }
+}
