@@ -103,3 +103,17 @@ import Testing
     #expect(try ws.text("lm.arpa").contains("\\2-grams:\n"))
   }
 }
+
+extension DecodingToolTests {
+  @Test func partialTracebackOnlyWithAllowPartial() throws {
+    let ws = try Workspace()
+    // Two frames cannot get through any word of the synthetic graph (3 states per phone).
+    let cut = try Ksnn.sh("ksnn copy-matrix 'scp:echo utt1 \(file("decoding/loglikes.ark")):5[0:1] |' ark:short.ark", in: ws.path)
+    #expect(cut.status == 0, "\(cut.stderr)")
+    let partial = try Ksnn.run(["decode-faster-mapped", file("decoding/final.mdl"), file("decoding/HCLG.const.fst"), "ark:short.ark", "ark,t:-"], in: ws.path)
+    #expect(partial.status == 0 && partial.stderr.contains("Decoder did not reach end-state, outputting partial traceback."))
+    let strict = try Ksnn.run(["decode-faster-mapped", "--allow-partial=false", file("decoding/final.mdl"), file("decoding/HCLG.const.fst"), "ark:short.ark", "ark,t:-"], in: ws.path)
+    #expect(strict.status == 1 && strict.stdout.isEmpty)
+    #expect(strict.stderr.contains("Did not successfully decode utterance utt1, len = 2") && strict.stderr.contains("Done 0 utterances, failed for 1"))
+  }
+}
