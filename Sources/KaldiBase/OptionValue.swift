@@ -91,3 +91,15 @@ extension String {
     return String(self[first...last])
   }
 }
+
+extension StringProtocol {
+  /// The first occurrence of `needle`, by characters (the Foundation-free `range(of:)`).
+  public func firstRange(of needle: String) -> Range<Index>? {
+    var i = startIndex
+    while i < endIndex {
+      if self[i...].hasPrefix(needle) { return i..<index(i, offsetBy: needle.count) }
+      i = index(after: i)
+    }
+    return nil
+  }
+}

@@ -226,7 +226,7 @@ extension String {
   fileprivate func components(separatedByString separator: String) -> [String] {
     var parts: [String] = []
     var rest = Substring(self)
-    while let range = rest.range(of: separator) {
+    while let range = rest.firstRange(of: separator) {
       parts.append(String(rest[..<range.lowerBound]))
       rest = rest[range.upperBound...]
     }
@@ -235,13 +235,3 @@ extension String {
   }
 }
 
-extension Substring {
-  fileprivate func range(of s: String) -> Range<Substring.Index>? {
-    var i = startIndex
-    while i < endIndex {
-      if self[i...].hasPrefix(s) { return i..<index(i, offsetBy: s.count) }
-      i = index(after: i)
-    }
-    return nil
-  }
-}

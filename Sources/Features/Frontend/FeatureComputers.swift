@@ -36,16 +36,44 @@ final class MelBankCache {
 
 let floatEpsilon = Float.ulpOfOne
 
+/// The part MFCC and fbank share: FFT power (or magnitude) spectrum, then mel filterbank
+/// energies for the utterance's VTLN warp.
+final class MelEnergies {
+  private let fft: RealFFT
+  private let cache: MelBankCache
+  private var power: [Float]
+  let bins: Int
+
+  init(mel: MelOptions, frame: FrameOptions) throws {
+    fft = RealFFT(size: frame.paddedWindowSize)
+    cache = MelBankCache(mel, frame)
+    bins = mel.numBins
+    power = [Float](repeating: 0, count: frame.paddedWindowSize / 2 + 1)
+    _ = try cache.banks(for: 1)
+  }
+
+  /// Mel energies of one padded frame into `out` (`bins` values).
+  func compute(frame: UnsafeMutablePointer<Float>, vtlnWarp: Float, magnitude: Bool, into out: UnsafeMutablePointer<Float>) throws {
+    let banks = try cache.banks(for: vtlnWarp)
+    // Room for the bank's padded reads, zeros past the spectrum.
+    if power.count < banks.spectrumLength { power = [Float](repeating: 0, count: banks.spectrumLength) }
+    let half = fft.size / 2
+    power.withUnsafeMutableBufferPointer { p in
+      fft.powerSpectrum(of: frame, into: p.baseAddress!)
+      if magnitude { for i in 0...half { p[i] = powf(p[i], 0.5) } }
+      banks.apply(p.baseAddress!, into: out)
+    }
+  }
+}
+
 /// MFCC: log mel energies, DCT, lifter, energy or C0 (Kaldi's `MfccComputer`).
 public final class MfccComputer: FrameFeatureComputer {
   public let options: MfccOptions
-  private let fft: RealFFT
-  private let melCache: MelBankCache
+  private let energies: MelEnergies
   /// numCeps × numBins, row-major.
   private let dct: [Float]
   private let lifter: [Float]
   private let logEnergyFloor: Float
-  private var power: [Float]
   private var mel: [Float]
 
   public init(_ options: MfccOptions) throws {
@@ -64,10 +92,7 @@ public final class MfccComputer: FrameFeatureComputer {
     let q = options.cepstralLifter
     lifter = (0..<options.numCeps).map { Float(1.0 + 0.5 * Double(q) * sin(Double.pi * Double($0) / Double(q))) }
     logEnergyFloor = options.energyFloor > 0 ? logf(options.energyFloor) : 0
-    fft = RealFFT(size: options.frame.paddedWindowSize)
-    melCache = MelBankCache(options.mel, options.frame)
-    _ = try melCache.banks(for: 1)
-    power = [Float](repeating: 0, count: options.frame.paddedWindowSize / 2 + 1)
+    energies = try MelEnergies(mel: options.mel, frame: options.frame)
     mel = [Float](repeating: 0, count: bins)
   }
 
@@ -76,21 +101,15 @@ public final class MfccComputer: FrameFeatureComputer {
   public var needsRawLogEnergy: Bool { options.useEnergy && options.rawEnergy }
 
   public func compute(rawLogEnergy: Float, vtlnWarp: Float, frame: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>) throws {
-    let banks = try melCache.banks(for: vtlnWarp)
     var energy = rawLogEnergy
     let padded = options.frame.paddedWindowSize
     if options.useEnergy && !options.rawEnergy { energy = logf(max(shortDot(frame, frame, padded), floatEpsilon)) }
     let bins = options.mel.numBins, ceps = options.numCeps
-    // Room for the bank's padded reads, zeros past the spectrum.
-    if power.count < banks.spectrumLength { power = [Float](repeating: 0, count: banks.spectrumLength) }
-    power.withUnsafeMutableBufferPointer { p in
-      mel.withUnsafeMutableBufferPointer { m in
-        fft.powerSpectrum(of: frame, into: p.baseAddress!)
-        banks.apply(p.baseAddress!, into: m.baseAddress!)
-        VectorMath.logWithFloor(m.baseAddress!, bins, floor: floatEpsilon)
-        dct.withUnsafeBufferPointer { d in
-          for k in 0..<ceps { output[k] = shortDot(d.baseAddress! + k * bins, m.baseAddress!, bins) }
-        }
+    try mel.withUnsafeMutableBufferPointer { m in
+      try energies.compute(frame: frame, vtlnWarp: vtlnWarp, magnitude: false, into: m.baseAddress!)
+      VectorMath.logWithFloor(m.baseAddress!, bins, floor: floatEpsilon)
+      dct.withUnsafeBufferPointer { d in
+        for k in 0..<ceps { output[k] = shortDot(d.baseAddress! + k * bins, m.baseAddress!, bins) }
       }
     }
     if options.cepstralLifter != 0 { for k in 0..<ceps { output[k] *= lifter[k] } }
@@ -110,18 +129,13 @@ public final class MfccComputer: FrameFeatureComputer {
 /// Log (or linear) mel filterbank energies, optionally with energy (Kaldi's `FbankComputer`).
 public final class FbankComputer: FrameFeatureComputer {
   public let options: FbankOptions
-  private let fft: RealFFT
-  private let melCache: MelBankCache
+  private let energies: MelEnergies
   private let logEnergyFloor: Float
-  private var power: [Float]
 
   public init(_ options: FbankOptions) throws {
     self.options = options
     logEnergyFloor = options.energyFloor > 0 ? logf(options.energyFloor) : 0
-    fft = RealFFT(size: options.frame.paddedWindowSize)
-    melCache = MelBankCache(options.mel, options.frame)
-    _ = try melCache.banks(for: 1)
-    power = [Float](repeating: 0, count: options.frame.paddedWindowSize / 2 + 1)
+    energies = try MelEnergies(mel: options.mel, frame: options.frame)
   }
 
   public var frameOptions: FrameOptions { options.frame }
@@ -129,18 +143,12 @@ public final class FbankComputer: FrameFeatureComputer {
   public var needsRawLogEnergy: Bool { options.useEnergy && options.rawEnergy }
 
   public func compute(rawLogEnergy: Float, vtlnWarp: Float, frame: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>) throws {
-    let banks = try melCache.banks(for: vtlnWarp)
     var energy = rawLogEnergy
     let padded = options.frame.paddedWindowSize
     if options.useEnergy && !options.rawEnergy { energy = logf(max(shortDot(frame, frame, padded), floatEpsilon)) }
     let bins = options.mel.numBins
     let offset = options.useEnergy && !options.htkCompat ? 1 : 0
-    if power.count < banks.spectrumLength { power = [Float](repeating: 0, count: banks.spectrumLength) }
-    power.withUnsafeMutableBufferPointer { p in
-      fft.powerSpectrum(of: frame, into: p.baseAddress!)
-      if !options.usePower { for i in 0...(padded / 2) { p[i] = powf(p[i], 0.5) } }
-      banks.apply(p.baseAddress!, into: output + offset)
-    }
+    try energies.compute(frame: frame, vtlnWarp: vtlnWarp, magnitude: !options.usePower, into: output + offset)
     if options.useLogFbank { VectorMath.logWithFloor(output + offset, bins, floor: floatEpsilon) }
     if options.useEnergy {
       if options.energyFloor > 0 && energy < logEnergyFloor { energy = logEnergyFloor }

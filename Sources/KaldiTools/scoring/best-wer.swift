@@ -42,7 +42,7 @@ enum BestWerLine {
       // compute-wer: the rate follows "WER"; the text before "%WER" (grep's "file:") moves to the end.
       let after = line[range.upperBound...]
       guard let value = Double(after.split(separator: " ").first ?? "") else { return nil }
-      if let wer = line.range(of: "%WER") {
+      if let wer = line.firstRange(of: "%WER") {
         let rewritten = "%WER" + line[wer.upperBound...] + " " + line[..<wer.lowerBound]
         return (value, tidy(rewritten))
       }
@@ -50,7 +50,7 @@ enum BestWerLine {
     }
     // sclite: "| Sum/Avg|  192  7215 | 84.2 11.0 4.8 2.7 18.5 100.0 | ..." (or Mean); Err is the 5th percentage.
     for label in ["Sum/Avg", "Mean"] {
-      guard let at = line.range(of: label) else { continue }
+      guard let at = line.firstRange(of: label) else { continue }
       let rest = line[at.upperBound...]
       let fields = rest.split(whereSeparator: { $0 == " " || $0 == "\t" })
       // | snt wrd | corr sub del ins err serr |
@@ -85,17 +85,7 @@ enum BestWerLine {
   }
 
   static func firstMatch(of needles: [String], in s: String) -> Range<String.Index>? {
-    needles.compactMap { s.range(of: $0) }.min { $0.lowerBound < $1.lowerBound }
+    needles.compactMap { s.firstRange(of: $0) }.min { $0.lowerBound < $1.lowerBound }
   }
 }
 
-extension String {
-  fileprivate func range(of needle: String) -> Range<String.Index>? {
-    var i = startIndex
-    while i < endIndex {
-      if self[i...].hasPrefix(needle) { return i..<index(i, offsetBy: needle.count) }
-      i = index(after: i)
-    }
-    return nil
-  }
-}
