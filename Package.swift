@@ -31,7 +31,10 @@ let package = Package(
       linkerSettings: [.linkedLibrary("m")]),
     .target(name: "Decoding", dependencies: ["KaldiBase", "KaldiIO", "KaldiMatrix"], linkerSettings: [.linkedLibrary("m")]),
     .target(name: "Scoring", dependencies: ["KaldiBase", "KaldiIO"]),
-    .target(name: "KaldiTools", dependencies: ["KaldiBase", "KaldiMatrix", "KaldiIO", "Features", "Scoring", "Decoding"]),
+    .target(
+      name: "AcousticModels", dependencies: ["KaldiBase", "KaldiMatrix", "KaldiIO", "CBLAS"],
+      linkerSettings: [.linkedLibrary("m")]),
+    .target(name: "KaldiTools", dependencies: ["KaldiBase", "KaldiMatrix", "KaldiIO", "Features", "Scoring", "Decoding", "AcousticModels"]),
 
     // MARK: - The multi-call executable
     .executableTarget(name: "ksnn", dependencies: ["KaldiTools"]),
@@ -39,6 +42,9 @@ let package = Package(
     // MARK: - Tests
     .testTarget(name: "KaldiBaseTests", dependencies: ["KaldiBase"]),
     .testTarget(name: "KaldiMatrixTests", dependencies: ["KaldiMatrix"]),
+    .testTarget(
+      name: "AcousticModelsTests", dependencies: ["AcousticModels", "KaldiIO", "KaldiBase"],
+      exclude: ["Fixtures"]),
     .testTarget(
       name: "KaldiIOTests", dependencies: ["KaldiBase", "KaldiIO", "KaldiMatrix"],
       exclude: ["Fixtures"]),

@@ -1,0 +1,173 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Unidirectional GRU in PyTorch-Kaldi style: batch norm on each W·x term, no biases,
+/// orthogonal recurrent blocks, the reset gate applied before the candidate's recurrent
+/// product, recurrent dropout on the candidate with a non-inverted mask.
+/// Gate order in W, U and the batch norm: update z, reset r, candidate.
+public final class GRULayer: RecurrentLayer {
+  public let inputDim: Int
+  public let hiddenDim: Int
+  public let dropout: Float
+  var w: Projection
+  public var u: Parameter
+  public let norm: BatchNorm
+
+  private var input: [Float] = []
+  private var gates: [Float] = []  // T·B × 3H: z, r, tanh(candidate) before the mask
+  private var resetHidden: [Float] = []  // r ⊙ h(t−1)
+  private var output: [Float] = []
+  private var mask: [Float] = []
+  private var steps = 0, batch = 0
+
+  public init(inputDim: Int, hiddenDim: Int, dropout: Float, momentum: Float, name: String, rng: inout RandomSource) {
+    self.inputDim = inputDim
+    self.hiddenDim = hiddenDim
+    self.dropout = dropout
+    let h = hiddenDim
+    var wv = [Float](), uv = [Float]()
+    for _ in 0..<3 { wv += Initializer.glorot(rows: h, cols: inputDim, rng: &rng) }
+    for _ in 0..<3 { uv += Initializer.orthogonal(rows: h, cols: h, rng: &rng) }
+    w = Projection(name: name + ".W", outputs: 3 * h, inputs: inputDim, value: wv)
+    u = Parameter(name: name + ".U", rows: 3 * h, cols: h, value: uv)
+    norm = BatchNorm(features: 3 * h, momentum: momentum, name: name + ".bn")
+  }
+
+  public func propagate(_ x: [Float], steps: Int, batch: Int, training: Bool, rng: inout RandomSource) -> [Float] {
+    let h = hiddenDim, g = 3 * h, width = batch * h
+    self.steps = steps
+    self.batch = batch
+    input = x
+    gates = w.apply(x, rows: steps * batch)
+    norm.propagate(&gates, rows: steps * batch, training: training)
+    mask = DropoutMask.nonInverted(batch: batch, hidden: h, p: dropout, training: training, rng: &rng)
+    resetHidden = .zeros(steps * width)
+    output = .zeros(steps * width)
+    var zr = [Float].zeros(batch * 2 * h), uh = [Float].zeros(width)
+    gates.withUnsafeMutableBufferPointer { gp in
+      u.value.withUnsafeBufferPointer { up in
+        resetHidden.withUnsafeMutableBufferPointer { rp in
+          output.withUnsafeMutableBufferPointer { hp in
+            mask.withUnsafeBufferPointer { mp in
+              zr.withUnsafeMutableBufferPointer { zp in
+                uh.withUnsafeMutableBufferPointer { uhp in
+                  for t in 0..<steps {
+                    let gt = gp.baseAddress! + t * batch * g
+                    let prev: UnsafeMutablePointer<Float>? = t > 0 ? hp.baseAddress! + (t - 1) * width : nil
+                    if let prev {
+                      gemm(transB: true, m: batch, n: 2 * h, k: h, a: prev, lda: h, b: up.baseAddress!, ldb: h,
+                           c: zp.baseAddress!, ldc: 2 * h)
+                    } else {
+                      zp.update(repeating: 0)
+                    }
+                    for b in 0..<batch {
+                      let row = gt + b * g, ur = zp.baseAddress! + b * 2 * h
+                      let rh = rp.baseAddress! + t * width + b * h
+                      for j in 0..<h {
+                        row[j] = sigmoid(row[j] + ur[j])
+                        row[h + j] = sigmoid(row[h + j] + ur[h + j])
+                        rh[j] = row[h + j] * (prev?[b * h + j] ?? 0)
+                      }
+                    }
+                    gemm(transB: true, m: batch, n: h, k: h, a: rp.baseAddress! + t * width, lda: h,
+                         b: up.baseAddress! + 2 * h * h, ldb: h, c: uhp.baseAddress!, ldc: h)
+                    for b in 0..<batch {
+                      let row = gt + b * g, out = hp.baseAddress! + t * width + b * h
+                      let m = mp.baseAddress! + b * h, uhr = uhp.baseAddress! + b * h
+                      for j in 0..<h {
+                        let th = tanhf(row[2 * h + j] + uhr[j])
+                        row[2 * h + j] = th
+                        let z = row[j]
+                        out[j] = z * (prev?[b * h + j] ?? 0) + (1 - z) * th * m[j]
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    return output
+  }
+
+  public func backpropagate(_ dy: [Float]) -> [Float] {
+    let h = hiddenDim, g = 3 * h, width = batch * h
+    var dGates = [Float].zeros(steps * batch * g)
+    var carry = [Float].zeros(width), dResetHidden = [Float].zeros(width)
+    dGates.withUnsafeMutableBufferPointer { dp in
+      dy.withUnsafeBufferPointer { yp in
+        gates.withUnsafeBufferPointer { gp in
+          output.withUnsafeBufferPointer { hp in
+            mask.withUnsafeBufferPointer { mp in
+              u.value.withUnsafeBufferPointer { up in
+                carry.withUnsafeMutableBufferPointer { cp in
+                  dResetHidden.withUnsafeMutableBufferPointer { drp in
+                    for t in stride(from: steps - 1, through: 0, by: -1) {
+                      let dt = dp.baseAddress! + t * batch * g
+                      // Candidate first: its gradient feeds the reset gate through r ⊙ h(t−1).
+                      for b in 0..<batch {
+                        let row = gp.baseAddress! + (t * batch + b) * g, drow = dt + b * g
+                        let off = t * width + b * h, m = mp.baseAddress! + b * h, c = cp.baseAddress! + b * h
+                        for j in 0..<h {
+                          let gh = yp[off + j] + c[j]
+                          let z = row[j], th = row[2 * h + j]
+                          let hPrev = t > 0 ? hp[off - width + j] : 0
+                          drow[j] = gh * (hPrev - th * m[j]) * z * (1 - z)
+                          drow[2 * h + j] = gh * (1 - z) * m[j] * (1 - th * th)
+                          c[j] = gh * z
+                        }
+                      }
+                      gemm(m: batch, n: h, k: h, a: dt + 2 * h, lda: g, b: up.baseAddress! + 2 * h * h, ldb: h,
+                           c: drp.baseAddress!, ldc: h)
+                      for b in 0..<batch {
+                        let row = gp.baseAddress! + (t * batch + b) * g, drow = dt + b * g
+                        let off = t * width + b * h, c = cp.baseAddress! + b * h, drh = drp.baseAddress! + b * h
+                        for j in 0..<h {
+                          let r = row[h + j]
+                          let hPrev = t > 0 ? hp[off - width + j] : 0
+                          drow[h + j] = drh[j] * hPrev * r * (1 - r)
+                          c[j] += drh[j] * r
+                        }
+                      }
+                      gemm(m: batch, n: h, k: 2 * h, a: dt, lda: g, b: up.baseAddress!, ldb: h, beta: 1,
+                           c: cp.baseAddress!, ldc: h)
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    dGates.withUnsafeBufferPointer { dp in
+      u.grad.withUnsafeMutableBufferPointer { gp in
+        if steps > 1 {
+          output.withUnsafeBufferPointer { hp in
+            gemm(transA: true, m: 2 * h, n: h, k: (steps - 1) * batch, a: dp.baseAddress! + batch * g, lda: g,
+                 b: hp.baseAddress!, ldb: h, beta: 1, c: gp.baseAddress!, ldc: h)
+          }
+        }
+        resetHidden.withUnsafeBufferPointer { rp in
+          gemm(transA: true, m: h, n: h, k: steps * batch, a: dp.baseAddress! + 2 * h, lda: g,
+               b: rp.baseAddress!, ldb: h, beta: 1, c: gp.baseAddress! + 2 * h * h, ldc: h)
+        }
+      }
+    }
+    norm.backpropagate(&dGates)
+    return w.backpropagate(dGates, input: input, rows: steps * batch)
+  }
+
+  public func visitParameters(_ body: (inout Parameter) throws -> Void) rethrows {
+    try body(&w.weight)
+    try body(&u)
+    try norm.visitParameters(body)
+  }
+
+  public func visitBuffers(_ body: (String, inout [Float]) throws -> Void) rethrows {
+    try norm.visitBuffers(body)
+  }
+}

@@ -1,0 +1,162 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Unidirectional LSTM in PyTorch-Kaldi style: batch norm on each W·x term, no biases,
+/// orthogonal recurrent blocks, recurrent dropout on the candidate with a non-inverted mask.
+/// Gate order in W, U and the batch norm: forget, input, output, candidate.
+public final class LSTMLayer: RecurrentLayer {
+  public let inputDim: Int
+  public let hiddenDim: Int
+  public let dropout: Float
+  var w: Projection
+  public var u: Parameter
+  public let norm: BatchNorm
+
+  private var input: [Float] = []
+  private var gates: [Float] = []  // T·B × 4H, after the non-linearities
+  private var cell: [Float] = []
+  private var tanhCell: [Float] = []
+  private var output: [Float] = []
+  private var mask: [Float] = []
+  private var steps = 0, batch = 0
+
+  public init(inputDim: Int, hiddenDim: Int, dropout: Float, momentum: Float, name: String, rng: inout RandomSource) {
+    self.inputDim = inputDim
+    self.hiddenDim = hiddenDim
+    self.dropout = dropout
+    let h = hiddenDim
+    var wv = [Float](), uv = [Float]()
+    for _ in 0..<4 { wv += Initializer.glorot(rows: h, cols: inputDim, rng: &rng) }
+    for _ in 0..<4 { uv += Initializer.orthogonal(rows: h, cols: h, rng: &rng) }
+    w = Projection(name: name + ".W", outputs: 4 * h, inputs: inputDim, value: wv)
+    u = Parameter(name: name + ".U", rows: 4 * h, cols: h, value: uv)
+    norm = BatchNorm(features: 4 * h, momentum: momentum, name: name + ".bn")
+  }
+
+  public func propagate(_ x: [Float], steps: Int, batch: Int, training: Bool, rng: inout RandomSource) -> [Float] {
+    let h = hiddenDim, g = 4 * h, width = batch * h
+    self.steps = steps
+    self.batch = batch
+    input = x
+    gates = w.apply(x, rows: steps * batch)
+    norm.propagate(&gates, rows: steps * batch, training: training)
+    mask = DropoutMask.nonInverted(batch: batch, hidden: h, p: dropout, training: training, rng: &rng)
+    cell = .zeros(steps * width)
+    tanhCell = .zeros(steps * width)
+    output = .zeros(steps * width)
+    gates.withUnsafeMutableBufferPointer { gp in
+      u.value.withUnsafeBufferPointer { up in
+        cell.withUnsafeMutableBufferPointer { cp in
+          tanhCell.withUnsafeMutableBufferPointer { tp in
+            output.withUnsafeMutableBufferPointer { hp in
+              mask.withUnsafeBufferPointer { mp in
+                for t in 0..<steps {
+                  let gt = gp.baseAddress! + t * batch * g
+                  if t > 0 {
+                    gemm(transB: true, m: batch, n: g, k: h, a: hp.baseAddress! + (t - 1) * width, lda: h,
+                         b: up.baseAddress!, ldb: h, beta: 1, c: gt, ldc: g)
+                  }
+                  for b in 0..<batch {
+                    let row = gt + b * g
+                    let c = cp.baseAddress! + t * width + b * h
+                    let cPrev: UnsafeMutablePointer<Float>? = t > 0 ? c - width : nil
+                    let tc = tp.baseAddress! + t * width + b * h
+                    let out = hp.baseAddress! + t * width + b * h
+                    let m = mp.baseAddress! + b * h
+                    for j in 0..<h {
+                      let f = sigmoid(row[j]), i = sigmoid(row[h + j]), o = sigmoid(row[2 * h + j])
+                      let cc = tanhf(row[3 * h + j])
+                      row[j] = f
+                      row[h + j] = i
+                      row[2 * h + j] = o
+                      row[3 * h + j] = cc
+                      let cv = i * cc * m[j] + f * (cPrev?[j] ?? 0)
+                      c[j] = cv
+                      let th = tanhf(cv)
+                      tc[j] = th
+                      out[j] = o * th
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    return output
+  }
+
+  public func backpropagate(_ dy: [Float]) -> [Float] {
+    let h = hiddenDim, g = 4 * h, width = batch * h
+    var dGates = [Float].zeros(steps * batch * g)
+    var carryH = [Float].zeros(width), carryC = [Float].zeros(width)
+    dGates.withUnsafeMutableBufferPointer { dp in
+      dy.withUnsafeBufferPointer { yp in
+        gates.withUnsafeBufferPointer { gp in
+          cell.withUnsafeBufferPointer { cp in
+            tanhCell.withUnsafeBufferPointer { tp in
+              mask.withUnsafeBufferPointer { mp in
+                u.value.withUnsafeBufferPointer { up in
+                  carryH.withUnsafeMutableBufferPointer { chp in
+                    carryC.withUnsafeMutableBufferPointer { ccp in
+                      for t in stride(from: steps - 1, through: 0, by: -1) {
+                        for b in 0..<batch {
+                          let row = gp.baseAddress! + (t * batch + b) * g
+                          let drow = dp.baseAddress! + (t * batch + b) * g
+                          let off = t * width + b * h
+                          let m = mp.baseAddress! + b * h
+                          let ch = chp.baseAddress! + b * h, cc = ccp.baseAddress! + b * h
+                          for j in 0..<h {
+                            let f = row[j], i = row[h + j], o = row[2 * h + j], cand = row[3 * h + j]
+                            let gh = yp[off + j] + ch[j]
+                            let tcv = tp[off + j]
+                            let gc = gh * o * (1 - tcv * tcv) + cc[j]
+                            let cPrev = t > 0 ? cp[off - width + j] : 0
+                            let gf = gc * cPrev, gi = gc * cand * m[j], gcand = gc * i * m[j], go = gh * tcv
+                            drow[j] = gf * f * (1 - f)
+                            drow[h + j] = gi * i * (1 - i)
+                            drow[2 * h + j] = go * o * (1 - o)
+                            drow[3 * h + j] = gcand * (1 - cand * cand)
+                            cc[j] = gc * f
+                          }
+                        }
+                        // dh(t−1) = dA(t)·U
+                        gemm(m: batch, n: h, k: g, a: dp.baseAddress! + t * batch * g, lda: g, b: up.baseAddress!, ldb: h,
+                             c: chp.baseAddress!, ldc: h)
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    // dU = Σ_t dA(t)ᵀ·h(t−1), one GEMM over all steps.
+    if steps > 1 {
+      dGates.withUnsafeBufferPointer { dp in
+        output.withUnsafeBufferPointer { hp in
+          u.grad.withUnsafeMutableBufferPointer { gp in
+            gemm(transA: true, m: g, n: h, k: (steps - 1) * batch, a: dp.baseAddress! + batch * g, lda: g,
+                 b: hp.baseAddress!, ldb: h, beta: 1, c: gp.baseAddress!, ldc: h)
+          }
+        }
+      }
+    }
+    norm.backpropagate(&dGates)
+    return w.backpropagate(dGates, input: input, rows: steps * batch)
+  }
+
+  public func visitParameters(_ body: (inout Parameter) throws -> Void) rethrows {
+    try body(&w.weight)
+    try body(&u)
+    try norm.visitParameters(body)
+  }
+
+  public func visitBuffers(_ body: (String, inout [Float]) throws -> Void) rethrows {
+    try norm.visitBuffers(body)
+  }
+}

@@ -1,0 +1,77 @@
+/// One recurrent layer of an acoustic model over a time-major batch: row `t·B + b` of every
+/// T·B × dim buffer is frame t of sequence b. `propagate` keeps what `backpropagate` needs.
+public protocol RecurrentLayer: ParameterOwner {
+  var inputDim: Int { get }
+  var hiddenDim: Int { get }
+  /// Output sequence (T·B × hiddenDim) of input `x` (T·B × inputDim).
+  func propagate(_ x: [Float], steps: Int, batch: Int, training: Bool, rng: inout RandomSource) -> [Float]
+  /// Input gradient of the last `propagate`, given its output gradient; parameter gradients
+  /// are accumulated.
+  func backpropagate(_ dy: [Float]) -> [Float]
+}
+
+/// Weights without bias, applied to all frames of a batch as one GEMM (`y = x·Wᵀ`).
+struct Projection {
+  var weight: Parameter
+
+  init(name: String, outputs: Int, inputs: Int, value: [Float]) {
+    weight = Parameter(name: name, rows: outputs, cols: inputs, value: value)
+  }
+
+  var outputs: Int { weight.rows }
+  var inputs: Int { weight.cols }
+
+  func apply(_ x: [Float], rows: Int) -> [Float] {
+    var y = [Float].zeros(rows * outputs)
+    x.withUnsafeBufferPointer { xp in
+      weight.value.withUnsafeBufferPointer { wp in
+        y.withUnsafeMutableBufferPointer { yp in
+          gemm(transB: true, m: rows, n: outputs, k: inputs, a: xp.baseAddress!, lda: inputs,
+               b: wp.baseAddress!, ldb: inputs, c: yp.baseAddress!, ldc: outputs)
+        }
+      }
+    }
+    return y
+  }
+
+  /// Accumulates `dW += dyᵀ·x` and returns `dx = dy·W`.
+  mutating func backpropagate(_ dy: [Float], input x: [Float], rows: Int, needInputGradient: Bool = true) -> [Float] {
+    let (o, i) = (outputs, inputs)
+    dy.withUnsafeBufferPointer { dp in
+      x.withUnsafeBufferPointer { xp in
+        weight.grad.withUnsafeMutableBufferPointer { gp in
+          gemm(transA: true, m: o, n: i, k: rows, a: dp.baseAddress!, lda: o, b: xp.baseAddress!, ldb: i,
+               beta: 1, c: gp.baseAddress!, ldc: i)
+        }
+      }
+    }
+    guard needInputGradient else { return [] }
+    var dx = [Float].zeros(rows * i)
+    dy.withUnsafeBufferPointer { dp in
+      weight.value.withUnsafeBufferPointer { wp in
+        dx.withUnsafeMutableBufferPointer { xp in
+          gemm(m: rows, n: i, k: o, a: dp.baseAddress!, lda: o, b: wp.baseAddress!, ldb: i,
+               c: xp.baseAddress!, ldc: i)
+        }
+      }
+    }
+    return dx
+  }
+}
+
+/// Per-sequence recurrent dropout masks (B × H), drawn once per forward pass.
+enum DropoutMask {
+  /// PyTorch-Kaldi's non-inverted mask for LSTM/GRU: Bernoulli(1−p) in training, the constant
+  /// 1−p in evaluation.
+  static func nonInverted(batch: Int, hidden: Int, p: Float, training: Bool, rng: inout RandomSource) -> [Float] {
+    if !training || p == 0 { return [Float](repeating: 1 - p, count: batch * hidden) }
+    return (0..<(batch * hidden)).map { _ in rng.uniform() < Double(1 - p) ? 1 : 0 }
+  }
+
+  /// The spiking models' inverted mask: Bernoulli(1−p)/(1−p) in training, none in evaluation.
+  static func inverted(batch: Int, hidden: Int, p: Float, training: Bool, rng: inout RandomSource) -> [Float] {
+    if !training || p == 0 { return [Float](repeating: 1, count: batch * hidden) }
+    let keep = 1 - p
+    return (0..<(batch * hidden)).map { _ in rng.uniform() < Double(keep) ? 1 / keep : 0 }
+  }
+}

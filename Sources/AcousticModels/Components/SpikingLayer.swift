@@ -1,0 +1,229 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The synaptic-current dynamics of a spiking layer.
+public enum SpikingDynamics: String, Sendable, CaseIterable {
+  /// Traditional LIF: I = α⊙I + BN(W·x), α learnable per neuron.
+  case lif
+  /// Improved dynamics v1 (Eq. 16-18): F = σ(BN(W_f·x)), C = ReLU(BN(W_c·x)), I = F⊙I + (1−F)⊙C.
+  case v1
+  /// Improved dynamics v2 (Eq. 19-21): v1 with R_f·Y[n−1] and R_c·Y[n−1] added to the gates.
+  case v2
+}
+
+/// A layer of multi-bit spiking neurons: `U ← U + I; Y = Q(U); U ← U − Y` (reset by
+/// subtraction) over the synaptic current I of the chosen dynamics, with an inverted
+/// per-sequence dropout mask on the drive term.
+public final class SpikingLayer: RecurrentLayer {
+  public let dynamics: SpikingDynamics
+  public let inputDim: Int
+  public let hiddenDim: Int
+  public let dropout: Float
+  var w: Projection
+  public var recurrent: Parameter?  // v2: R, 2H × H
+  public var leak: Parameter?  // lif: α
+  public let norm: BatchNorm
+  public let quantizer: MultiBitQuantizer
+
+  private var input: [Float] = []
+  private var drive: [Float] = []  // lif: BN(Wx); v1/v2: F and C after their non-linearities
+  private var current: [Float] = []
+  private var pass: [Float] = []
+  private var output: [Float] = []
+  private var mask: [Float] = []
+  private var steps = 0, batch = 0
+
+  private var gateCount: Int { dynamics == .lif ? 1 : 2 }
+
+  public init(
+    dynamics: SpikingDynamics, inputDim: Int, hiddenDim: Int, dropout: Float, bits: Int, threshold: Int,
+    momentum: Float, name: String, rng: inout RandomSource
+  ) {
+    self.dynamics = dynamics
+    self.inputDim = inputDim
+    self.hiddenDim = hiddenDim
+    self.dropout = dropout
+    let h = hiddenDim, g = dynamics == .lif ? 1 : 2
+    w = Projection(name: name + ".W", outputs: g * h, inputs: inputDim,
+                   value: Initializer.glorot(rows: g * h, cols: inputDim, rng: &rng))
+    if dynamics == .v2 {
+      // One orthogonal matrix over the whole 2H × H block with gain √2, as the authors do:
+      // per-gate blocks with that gain make the ReLU candidate loop explode.
+      recurrent = Parameter(name: name + ".R", rows: 2 * h, cols: h,
+                            value: Initializer.orthogonal(rows: 2 * h, cols: h, gain: 2.0.squareRoot(), rng: &rng))
+    }
+    if dynamics == .lif {
+      leak = Parameter(name: name + ".alpha", rows: 1, cols: h, value: [Float](repeating: 1, count: h))
+    }
+    norm = BatchNorm(features: g * h, momentum: momentum, name: name + ".bn")
+    quantizer = MultiBitQuantizer(bits: bits, threshold: threshold, momentum: momentum, name: name + ".spike")
+  }
+
+  public func propagate(_ x: [Float], steps: Int, batch: Int, training: Bool, rng: inout RandomSource) -> [Float] {
+    let h = hiddenDim, g = gateCount * h, width = batch * h
+    self.steps = steps
+    self.batch = batch
+    input = x
+    drive = w.apply(x, rows: steps * batch)
+    norm.propagate(&drive, rows: steps * batch, training: training)
+    mask = DropoutMask.inverted(batch: batch, hidden: h, p: dropout, training: training, rng: &rng)
+    current = .zeros(steps * width)
+    pass = .zeros(steps * width)
+    output = .zeros(steps * width)
+    var membrane = [Float].zeros(width)
+    var recurrentTerm = [Float].zeros(dynamics == .v2 ? batch * 2 * h : 0)
+    let alpha = leak?.value ?? []
+    let rWeights = recurrent?.value ?? []
+    drive.withUnsafeMutableBufferPointer { dp in
+      current.withUnsafeMutableBufferPointer { ip in
+        pass.withUnsafeMutableBufferPointer { pp in
+          output.withUnsafeMutableBufferPointer { yp in
+            membrane.withUnsafeMutableBufferPointer { up in
+              mask.withUnsafeBufferPointer { mp in
+                recurrentTerm.withUnsafeMutableBufferPointer { rp in
+                  rWeights.withUnsafeBufferPointer { rw in
+                    alpha.withUnsafeBufferPointer { ap in
+                      for t in 0..<steps {
+                        let dt = dp.baseAddress! + t * batch * g
+                        let it = ip.baseAddress! + t * width
+                        let iPrev: UnsafeMutablePointer<Float>? = t > 0 ? it - width : nil
+                        if dynamics == .v2 && t > 0 {
+                          gemm(transB: true, m: batch, n: 2 * h, k: h, a: yp.baseAddress! + (t - 1) * width, lda: h,
+                               b: rw.baseAddress!, ldb: h, c: rp.baseAddress!, ldc: 2 * h)
+                        }
+                        for b in 0..<batch {
+                          let row = dt + b * g, cur = it + b * h, m = mp.baseAddress! + b * h
+                          switch dynamics {
+                          case .lif:
+                            for j in 0..<h {
+                              cur[j] = ap[j] * (iPrev?[b * h + j] ?? 0) + row[j] * m[j]
+                            }
+                          case .v1, .v2:
+                            let r: UnsafeMutablePointer<Float>? = (dynamics == .v2 && t > 0) ? rp.baseAddress! + b * 2 * h : nil
+                            for j in 0..<h {
+                              let f = sigmoid(row[j] + (r?[j] ?? 0))
+                              let c = max(row[h + j] + (r?[h + j] ?? 0), 0)
+                              row[j] = f
+                              row[h + j] = c
+                              cur[j] = f * (iPrev?[b * h + j] ?? 0) + (1 - f) * c * m[j]
+                            }
+                          }
+                        }
+                        for i in 0..<width { up[i] += it[i] }
+                        quantizer.quantize(up.baseAddress!, count: width, into: yp.baseAddress! + t * width,
+                                           pass: pp.baseAddress! + t * width, training: training)
+                        let yt = yp.baseAddress! + t * width
+                        for i in 0..<width { up[i] -= yt[i] }
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    return output
+  }
+
+  public func backpropagate(_ dy: [Float]) -> [Float] {
+    let h = hiddenDim, g = gateCount * h, width = batch * h
+    var dDrive = [Float].zeros(steps * batch * g)
+    var membraneGrad = [Float].zeros(width)  // ∂L/∂U after the reset of step t
+    var currentCarry = [Float].zeros(width)  // ∂L/∂I(t) through I(t+1)
+    var outputCarry = [Float].zeros(width)  // v2: ∂L/∂Y(t) through the gates of step t+1
+    var alphaGrad = [Float].zeros(dynamics == .lif ? h : 0)
+    let alpha = leak?.value ?? []
+    let rWeights = recurrent?.value ?? []
+    dDrive.withUnsafeMutableBufferPointer { dp in
+      dy.withUnsafeBufferPointer { yp in
+        drive.withUnsafeBufferPointer { fp in
+          current.withUnsafeBufferPointer { ip in
+            pass.withUnsafeBufferPointer { pp in
+              mask.withUnsafeBufferPointer { mp in
+                membraneGrad.withUnsafeMutableBufferPointer { gu in
+                  currentCarry.withUnsafeMutableBufferPointer { gi in
+                    outputCarry.withUnsafeMutableBufferPointer { go in
+                      alpha.withUnsafeBufferPointer { ap in
+                        alphaGrad.withUnsafeMutableBufferPointer { agp in
+                          rWeights.withUnsafeBufferPointer { rw in
+                            for t in stride(from: steps - 1, through: 0, by: -1) {
+                              for b in 0..<batch {
+                                let off = t * width + b * h
+                                let row = fp.baseAddress! + (t * batch + b) * g
+                                let drow = dp.baseAddress! + (t * batch + b) * g
+                                let m = mp.baseAddress! + b * h
+                                for j in 0..<h {
+                                  let k = b * h + j
+                                  // Y(t) feeds the loss, the reset U ← U − Y, and (v2) the next gates.
+                                  let gy = yp[off + j] - gu[k] + go[k]
+                                  let gPre = gu[k] + gy * pp[off + j]
+                                  let gCur = gPre + gi[k]
+                                  let iPrev: Float = t > 0 ? ip[off - width + j] : 0
+                                  switch dynamics {
+                                  case .lif:
+                                    drow[j] = gCur * m[j]
+                                    agp[j] += gCur * iPrev
+                                    gi[k] = gCur * ap[j]
+                                  case .v1, .v2:
+                                    let f = row[j], c = row[h + j]
+                                    drow[j] = gCur * (iPrev - c * m[j]) * f * (1 - f)
+                                    drow[h + j] = c > 0 ? gCur * (1 - f) * m[j] : 0
+                                    gi[k] = gCur * f
+                                  }
+                                  gu[k] = gPre
+                                }
+                              }
+                              if dynamics == .v2 {
+                                if t > 0 {
+                                  gemm(m: batch, n: h, k: 2 * h, a: dp.baseAddress! + t * batch * g, lda: g,
+                                       b: rw.baseAddress!, ldb: h, c: go.baseAddress!, ldc: h)
+                                } else {
+                                  go.update(repeating: 0)
+                                }
+                              }
+                            }
+                          }
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    if dynamics == .lif {
+      for j in 0..<h { leak!.grad[j] += alphaGrad[j] }
+    }
+    if dynamics == .v2, steps > 1 {
+      // dR = Σ_t dA(t)ᵀ·Y(t−1), one GEMM over all steps.
+      dDrive.withUnsafeBufferPointer { dp in
+        output.withUnsafeBufferPointer { yp in
+          recurrent!.grad.withUnsafeMutableBufferPointer { gp in
+            gemm(transA: true, m: 2 * h, n: h, k: (steps - 1) * batch, a: dp.baseAddress! + batch * g, lda: g,
+                 b: yp.baseAddress!, ldb: h, beta: 1, c: gp.baseAddress!, ldc: h)
+          }
+        }
+      }
+    }
+    norm.backpropagate(&dDrive)
+    return w.backpropagate(dDrive, input: input, rows: steps * batch)
+  }
+
+  public func visitParameters(_ body: (inout Parameter) throws -> Void) rethrows {
+    try body(&w.weight)
+    if recurrent != nil { try body(&recurrent!) }
+    if leak != nil { try body(&leak!) }
+    try norm.visitParameters(body)
+  }
+
+  public func visitBuffers(_ body: (String, inout [Float]) throws -> Void) rethrows {
+    try norm.visitBuffers(body)
+    try quantizer.visitBuffers(body)
+  }
+}

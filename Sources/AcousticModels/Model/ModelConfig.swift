@@ -1,0 +1,97 @@
+import KaldiBase
+
+/// The five acoustic-model architectures of the paper.
+public enum Architecture: String, Sendable, CaseIterable, Codable {
+  case lstm, gru
+  /// Traditional LIF spiking network.
+  case snn
+  /// Spiking network with improved dynamics v1 / v2.
+  case v1, v2
+
+  public var isSpiking: Bool { self == .snn || self == .v1 || self == .v2 }
+
+  var dynamics: SpikingDynamics? {
+    switch self {
+    case .snn: .lif
+    case .v1: .v1
+    case .v2: .v2
+    case .lstm, .gru: nil
+    }
+  }
+}
+
+/// Everything that fixes a model's shape and behaviour; saved in the model file.
+public struct ModelConfig: Sendable, Equatable, Codable {
+  public var architecture: Architecture
+  public var inputDim: Int
+  public var hiddenDim: Int
+  public var outputDim: Int
+  public var layers: Int
+  public var bits: Int
+  public var threshold: Int
+  public var dropout: Float
+  public var momentum: Float
+  /// Spiking models: sigma-delta encode the input features.
+  public var encodeInput: Bool
+
+  public init(
+    architecture: Architecture, inputDim: Int, hiddenDim: Int = 550, outputDim: Int, layers: Int = 2,
+    bits: Int = 6, threshold: Int = 3, dropout: Float = 0.2, momentum: Float = 0.1, encodeInput: Bool = true
+  ) {
+    self.architecture = architecture
+    self.inputDim = inputDim
+    self.hiddenDim = hiddenDim
+    self.outputDim = outputDim
+    self.layers = layers
+    self.bits = bits
+    self.threshold = threshold
+    self.dropout = dropout
+    self.momentum = momentum
+    self.encodeInput = encodeInput
+  }
+
+  /// Checks ranges; the error names the offending value.
+  public func validate() throws(KaldiError) {
+    func fail(_ what: String) -> KaldiError { KaldiError("invalid model configuration: \(what)") }
+    if inputDim <= 0 { throw fail("input dimension \(inputDim)") }
+    if hiddenDim <= 0 { throw fail("hidden dimension \(hiddenDim)") }
+    if outputDim <= 1 { throw fail("output dimension \(outputDim) (need at least 2 classes)") }
+    if layers <= 0 { throw fail("\(layers) layers") }
+    if !(1...32).contains(bits) { throw fail("output precision \(bits) bits (allowed 1..32)") }
+    if threshold < 0 { throw fail("threshold \(threshold)") }
+    if !(dropout >= 0 && dropout < 1) { throw fail("dropout \(dropout)") }
+    if !(momentum > 0 && momentum <= 1) { throw fail("momentum \(momentum)") }
+  }
+
+  /// `key=value` lines, the form kept in model files and printed by the info tool.
+  public var keyValues: [(String, String)] {
+    [("architecture", architecture.rawValue), ("input-dim", "\(inputDim)"), ("hidden-dim", "\(hiddenDim)"),
+     ("output-dim", "\(outputDim)"), ("num-layers", "\(layers)"), ("bits", "\(bits)"), ("threshold", "\(threshold)"),
+     ("dropout", formatG(Double(dropout), precision: 6)), ("momentum", formatG(Double(momentum), precision: 6)),
+     ("encode-input", encodeInput ? "true" : "false")]
+  }
+
+  public init(keyValues: [String: String]) throws(KaldiError) {
+    func value(_ key: String) throws(KaldiError) -> String {
+      guard let v = keyValues[key] else { throw KaldiError("model configuration lacks '\(key)'") }
+      return v
+    }
+    func int(_ key: String) throws(KaldiError) -> Int {
+      guard let v = Int(try value(key)) else { throw KaldiError("model configuration: bad integer for '\(key)'") }
+      return v
+    }
+    func float(_ key: String) throws(KaldiError) -> Float {
+      guard let v = Float(try value(key)) else { throw KaldiError("model configuration: bad number for '\(key)'") }
+      return v
+    }
+    guard let arch = Architecture(rawValue: try value("architecture")) else {
+      throw KaldiError("unknown architecture '\(keyValues["architecture"] ?? "")' (expected one of lstm, gru, snn, v1, v2)")
+    }
+    self.init(
+      architecture: arch, inputDim: try int("input-dim"), hiddenDim: try int("hidden-dim"),
+      outputDim: try int("output-dim"), layers: try int("num-layers"), bits: try int("bits"),
+      threshold: try int("threshold"), dropout: try float("dropout"), momentum: try float("momentum"),
+      encodeInput: try value("encode-input") == "true")
+    try validate()
+  }
+}

@@ -1,0 +1,30 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CBLAS
+
+/// Row-major `C = alpha·op(A)·op(B) + beta·C` on raw buffers: every product in the acoustic
+/// models goes through this one `cblas_sgemm` call site, with leading dimensions so that
+/// column blocks (one gate of a fused gate matrix) can be used in place.
+@inline(__always)
+func gemm(
+  transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int, alpha: Float = 1,
+  a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int, beta: Float = 0,
+  c: UnsafeMutablePointer<Float>, ldc: Int
+) {
+  if m == 0 || n == 0 { return }
+  if k == 0 {
+    if beta == 0 { for r in 0..<m { (c + r * ldc).update(repeating: 0, count: n) } }
+    return
+  }
+  cblas_sgemm(
+    CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+}
+
+extension Array where Element == Float {
+  /// A zero-filled buffer of `count` floats.
+  static func zeros(_ count: Int) -> [Float] { [Float](repeating: 0, count: count) }
+}
+
+@inline(__always) func sigmoid(_ x: Float) -> Float { 1 / (1 + expf(-x)) }

@@ -1,0 +1,51 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A seedable, serialisable random generator (xoshiro256**), so that a resumed training run
+/// draws exactly the numbers an uninterrupted run would.
+public struct RandomSource: RandomNumberGenerator, Sendable, Equatable {
+  public private(set) var state: (UInt64, UInt64, UInt64, UInt64)
+
+  public init(seed: UInt64) {
+    var z = seed
+    func splitMix() -> UInt64 {
+      z &+= 0x9E37_79B9_7F4A_7C15
+      var x = z
+      x = (x ^ (x >> 30)) &* 0xBF58_476D_1CE4_E5B9
+      x = (x ^ (x >> 27)) &* 0x94D0_49BB_1331_11EB
+      return x ^ (x >> 31)
+    }
+    state = (splitMix(), splitMix(), splitMix(), splitMix())
+  }
+
+  public init(state words: [UInt64]) {
+    precondition(words.count == 4)
+    state = (words[0], words[1], words[2], words[3])
+  }
+
+  public var stateWords: [UInt64] { [state.0, state.1, state.2, state.3] }
+
+  public static func == (a: RandomSource, b: RandomSource) -> Bool { a.stateWords == b.stateWords }
+
+  public mutating func next() -> UInt64 {
+    let result = ((state.1 &* 5) << 7 | (state.1 &* 5) >> 57) &* 9
+    let t = state.1 << 17
+    state.2 ^= state.0
+    state.3 ^= state.1
+    state.1 ^= state.2
+    state.0 ^= state.3
+    state.2 ^= t
+    state.3 = state.3 << 45 | state.3 >> 19
+    return result
+  }
+
+  /// Uniform in [0, 1) with 53 random bits.
+  public mutating func uniform() -> Double { Double(next() >> 11) * 0x1.0p-53 }
+
+  /// Standard normal (Box–Muller; one value per call keeps the stream simple to replay).
+  public mutating func normal() -> Double {
+    let u1 = max(uniform(), 1e-300), u2 = uniform()
+    return (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
+  }
+}
