@@ -1,0 +1,127 @@
+import KaldiBase
+
+/// The paper's cost measures of a model over the frames it has seen: % zero outputs per layer
+/// (and of the encoded input), non-zeros per frame, multiplications per frame, parameters,
+/// and — when targets are known — frame accuracy and cross-entropy.
+public struct Measures: Sendable {
+  public let config: ModelConfig
+  public var frames = 0
+  public var zeros: [Int]
+  public var scoredFrames = 0
+  public var correctFrames = 0
+  public var crossEntropySum = 0.0
+
+  public init(config: ModelConfig) {
+    self.config = config
+    zeros = [Int](repeating: 0, count: config.layers + 1)
+  }
+
+  /// Counts the activations of the model's last forward pass over the valid frames of a
+  /// batch (frame t of sequence b is valid when t < lengths[b]).
+  public mutating func accumulate(_ model: AcousticModel, lengths: [Int], logProbabilities: [Float]? = nil, targets: [Int32]? = nil) {
+    let batch = lengths.count
+    for (l, act) in model.activations.enumerated() {
+      let dim = l == 0 ? config.inputDim : config.hiddenDim
+      act.withUnsafeBufferPointer { a in
+        var z = 0
+        for b in 0..<batch {
+          for t in 0..<lengths[b] {
+            let row = a.baseAddress! + (t * batch + b) * dim
+            for j in 0..<dim where row[j] == 0 { z += 1 }
+          }
+        }
+        zeros[l] += z
+      }
+    }
+    frames += lengths.reduce(0, +)
+    if let logProbabilities, let targets {
+      let k = config.outputDim
+      for (r, y) in targets.enumerated() where y >= 0 {
+        let row = r * k
+        var best = 0
+        for j in 1..<k where logProbabilities[row + j] > logProbabilities[row + best] { best = j }
+        if best == Int(y) { correctFrames += 1 }
+        crossEntropySum -= Double(logProbabilities[row + Int(y)])
+        scoredFrames += 1
+      }
+    }
+  }
+
+  public var layerDims: [Int] { [config.inputDim] + [Int](repeating: config.hiddenDim, count: config.layers) }
+
+  /// % of zero values per layer output, the encoded input first.
+  public var zeroPercent: [Double] {
+    zip(zeros, layerDims).map { frames == 0 ? 0 : 100 * Double($0) / Double(frames * $1) }
+  }
+
+  /// Mean non-zero values per frame per layer output, the encoded input first.
+  public var nonZerosPerFrame: [Double] {
+    zip(zeros, layerDims).map { frames == 0 ? Double($1) : Double($1) - Double($0) / Double(frames) }
+  }
+
+  public var frameAccuracy: Double { scoredFrames == 0 ? 0 : Double(correctFrames) / Double(scoredFrames) }
+  public var crossEntropy: Double { scoredFrames == 0 ? 0 : crossEntropySum / Double(scoredFrames) }
+
+  /// Multiplications per frame (matrix-vector products cost nnz(vector)·rows; element-wise
+  /// products as the authors count them: 6H lif, 8H v1/v2, 12H LSTM/GRU per layer).
+  /// `authors` reproduces the fork's own count (v1/v2 add 2·nnz(layer input)·H per layer).
+  public static func multiplications(_ arch: Architecture, nonZeros n: [Double], hidden: Int, outputs: Int, authors: Bool = false) -> Double {
+    let h = Double(hidden), k = Double(outputs), layers = n.count - 1
+    var total = n[layers] * k
+    for i in 1...layers {
+      let input = n[i - 1], own = n[i]
+      switch arch {
+      case .lstm: total += input * 4 * h + 4 * h * h + 12 * h
+      case .gru: total += input * 3 * h + 3 * h * h + 12 * h
+      case .snn: total += input * h + 6 * h
+      case .v1: total += 2 * input * h + (authors ? 2 * input * h : 0) + 8 * h
+      case .v2: total += 2 * input * h + 2 * (authors ? input : own) * h + 8 * h
+      }
+    }
+    return total
+  }
+
+  public var denseNonZeros: [Double] { layerDims.map(Double.init) }
+
+  public var multiplicationsSparse: Double {
+    Measures.multiplications(config.architecture, nonZeros: nonZerosPerFrame, hidden: config.hiddenDim, outputs: config.outputDim)
+  }
+  public var multiplicationsDense: Double {
+    Measures.multiplications(config.architecture, nonZeros: denseNonZeros, hidden: config.hiddenDim, outputs: config.outputDim)
+  }
+  public var multiplicationsAuthors: Double {
+    Measures.multiplications(config.architecture, nonZeros: nonZerosPerFrame, hidden: config.hiddenDim, outputs: config.outputDim, authors: true)
+  }
+  /// A dense LSTM / GRU of the same sizes: the paper's normalisers.
+  public func baseline(_ arch: Architecture) -> Double {
+    Measures.multiplications(arch, nonZeros: denseNonZeros, hidden: config.hiddenDim, outputs: config.outputDim)
+  }
+
+  /// The measures as a JSON object (keys in a fixed order, numbers printed exactly enough).
+  public func json(parameters: (recurrentStack: Int, head: Int), extra: [(String, String)] = []) -> String {
+    func num(_ v: Double) -> String { v.isFinite ? formatG(v, precision: 8) : "null" }
+    func list(_ v: [Double]) -> String { "[" + v.map(num).joined(separator: ", ") + "]" }
+    var fields: [(String, String)] = [
+      ("architecture", "\"\(config.architecture.rawValue)\""),
+      ("bits", config.architecture.isSpiking ? "\(config.bits)" : "32"),
+      ("threshold", config.architecture.isSpiking ? "\(config.threshold)" : "null"),
+      ("frames", "\(frames)"),
+    ]
+    if scoredFrames > 0 {
+      fields += [("frame_accuracy", num(frameAccuracy)), ("cross_entropy", num(crossEntropy))]
+    }
+    fields += [
+      ("zero_percent", list(zeroPercent)),
+      ("nonzeros_per_frame", list(nonZerosPerFrame)),
+      ("mults_per_frame_sparse", num(multiplicationsSparse)),
+      ("mults_per_frame_dense", num(multiplicationsDense)),
+      ("mults_per_frame_authors_formula", num(multiplicationsAuthors)),
+      ("mults_normalized_to_lstm", num(multiplicationsSparse / baseline(.lstm))),
+      ("mults_normalized_to_gru", num(multiplicationsSparse / baseline(.gru))),
+      ("params_total", "\(parameters.recurrentStack + parameters.head)"),
+      ("params_recurrent_stack", "\(parameters.recurrentStack)"),
+    ]
+    fields += extra
+    return "{\n" + fields.map { "  \"\($0.0)\": \($0.1)" }.joined(separator: ",\n") + "\n}\n"
+  }
+}

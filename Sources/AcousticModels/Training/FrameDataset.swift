@@ -1,0 +1,161 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import KaldiBase
+import KaldiIO
+import KaldiMatrix
+
+/// Utterances with frame targets for training: features are copied once into a private
+/// cache file and read back per minibatch, so memory stays bounded whatever the corpus size
+/// (and any rspecifier works, pipes included). Targets (4 bytes a frame) stay in memory.
+public final class FrameDataset {
+  public struct Utterance: Sendable {
+    public let key: String
+    public let frames: Int
+    /// Offset of its first frame in the cache, in frames.
+    let firstFrame: Int
+    let targets: [Int32]
+  }
+
+  public private(set) var dim: Int
+  public private(set) var utterances: [Utterance] = []
+  public private(set) var skipped = 0
+  public private(set) var maxTarget: Int32 = -1
+  private let cachePath: String
+  private let fd: Int32
+
+  /// Reads all of `featuresRspecifier`, pairing each utterance with its targets. Utterances
+  /// without targets, with a different number of targets than frames, or with NaN/Inf
+  /// features are skipped with a warning and counted; a feature dimension other than
+  /// `expectedDim` (when given) is an error.
+  public init(features featuresRspecifier: String, targets targetsRspecifier: String, cache: String, expectedDim: Int? = nil) throws {
+    let reader = try SequentialTableReader<MatrixHolder<Float>>(featuresRspecifier)
+    let targets = try RandomAccessTableReader<Int32VectorHolder>(targetsRspecifier)
+    cachePath = cache
+    let fd = open(cache, O_RDWR | O_CREAT | O_TRUNC, 0o644)
+    self.fd = fd
+    guard fd >= 0 else { throw KaldiError("cannot create feature cache \(cache): \(String(cString: strerror(errno)))") }
+    self.dim = expectedDim ?? 0
+    var dim = expectedDim ?? -1
+    var written = 0
+    var missing = 0, mismatched = 0, nonFinite = 0
+    while let (key, m) = try reader.next() {
+      if dim < 0 { dim = m.cols }
+      if m.cols != dim {
+        throw KaldiError("utterance \(key) of \(featuresRspecifier) has feature dimension \(m.cols), expected \(dim)\(expectedDim != nil ? " (the model's input dimension)" : "")")
+      }
+      guard try targets.hasKey(key) else {
+        KaldiLog.warn("No targets for utterance \(key) in \(targetsRspecifier); skipping it")
+        missing += 1
+        continue
+      }
+      let y = try targets.value(for: key)
+      guard y.count == m.rows else {
+        KaldiLog.warn("Utterance \(key): \(y.count) targets for \(m.rows) frames; skipping it")
+        mismatched += 1
+        continue
+      }
+      guard m.data.allSatisfy({ $0.isFinite }) else {
+        KaldiLog.warn("Utterance \(key) of \(featuresRspecifier) has NaN or infinite features; skipping it")
+        nonFinite += 1
+        continue
+      }
+      if m.rows == 0 { continue }
+      try m.data.withUnsafeBytes { raw in
+        var done = 0
+        while done < raw.count {
+          let n = pwrite(fd, raw.baseAddress! + done, raw.count - done, off_t(written * dim * 4 + done))
+          guard n > 0 else { throw KaldiError("cannot write feature cache \(cache): \(String(cString: strerror(errno)))") }
+          done += n
+        }
+      }
+      utterances.append(Utterance(key: key, frames: m.rows, firstFrame: written, targets: y))
+      maxTarget = max(maxTarget, y.max() ?? -1)
+      written += m.rows
+    }
+    if expectedDim == nil { self.dim = max(dim, 0) }
+    skipped = missing + mismatched + nonFinite
+    if skipped > 0 {
+      KaldiLog.warn("Skipped \(skipped) utterances of \(featuresRspecifier): \(missing) without targets, \(mismatched) with a target count different from the frame count, \(nonFinite) with NaN/Inf features")
+    }
+  }
+
+  deinit {
+    close(fd)
+    unlink(cachePath)
+  }
+
+  public var totalFrames: Int { utterances.reduce(0) { $0 + $1.frames } }
+
+  /// Frames [start, end) of utterance `index`, row-major.
+  public func features(_ index: Int, _ range: Range<Int>) throws -> [Float] {
+    let u = utterances[index]
+    var out = [Float](repeating: 0, count: range.count * dim)
+    try out.withUnsafeMutableBytes { raw in
+      var done = 0
+      let base = (u.firstFrame + range.lowerBound) * dim * 4
+      while done < raw.count {
+        let n = pread(fd, raw.baseAddress! + done, raw.count - done, off_t(base + done))
+        guard n > 0 else { throw KaldiError("cannot read feature cache \(cachePath) for utterance \(u.key)") }
+        done += n
+      }
+    }
+    return out
+  }
+
+  public func targets(_ index: Int, _ range: Range<Int>) -> [Int32] { Array(utterances[index].targets[range]) }
+}
+
+/// A piece of an utterance that goes into a minibatch as one sequence.
+public struct Chunk: Sendable, Equatable {
+  public let utterance: Int
+  public let frames: Range<Int>
+}
+
+/// PyTorch-Kaldi's chunking: utterances longer than `maxLength` are cut into pieces of
+/// `maxLength` frames; a remainder that would leave a piece longer than 1.25·maxLength is cut
+/// again, so the last piece stays between maxLength/4 and 1.25·maxLength frames.
+public func chunks(of dataset: FrameDataset, maxLength: Int) -> [Chunk] {
+  var out = [Chunk]()
+  for (i, u) in dataset.utterances.enumerated() {
+    var start = 0
+    while Double(u.frames - start) > 1.25 * Double(maxLength) {
+      out.append(Chunk(utterance: i, frames: start..<(start + maxLength)))
+      start += maxLength
+    }
+    out.append(Chunk(utterance: i, frames: start..<u.frames))
+  }
+  return out
+}
+
+/// The maximum sequence length of each epoch, from `100*4|200*4|...` (length*epochs groups).
+public struct LengthSchedule: Sendable, Equatable {
+  public let groups: [(length: Int, epochs: Int)]
+
+  public init(_ text: String) throws(KaldiError) {
+    var groups = [(Int, Int)]()
+    for part in text.split(separator: "|") {
+      let f = part.split(separator: "*")
+      guard f.count == 2, let len = Int(f[0]), let n = Int(f[1]), len > 0, n > 0 else {
+        throw KaldiError("bad sequence-length schedule '\(text)': expected groups like 100*4|200*4")
+      }
+      groups.append((len, n))
+    }
+    guard !groups.isEmpty else { throw KaldiError("empty sequence-length schedule") }
+    self.groups = groups
+  }
+
+  public static func == (a: LengthSchedule, b: LengthSchedule) -> Bool {
+    a.groups.map(\.length) == b.groups.map(\.length) && a.groups.map(\.epochs) == b.groups.map(\.epochs)
+  }
+
+  /// The cap for epoch `epoch` (1-based); past the schedule, the last group's length.
+  public func maxLength(epoch: Int) -> Int {
+    var e = epoch
+    for g in groups {
+      if e <= g.epochs { return g.length }
+      e -= g.epochs
+    }
+    return groups.last!.length
+  }
+}

@@ -1,0 +1,283 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import KaldiBase
+
+/// The training schedule: the paper's defaults (Adam 1e-3, batch 64, 24 epochs, PyTorch-Kaldi's
+/// sequence-length curriculum and learning-rate halving).
+public struct TrainingOptions: Sendable {
+  public var epochs = 24
+  public var batchSize = 64
+  public var learningRate: Float = 1e-3
+  public var halvingFactor: Float = 0.5
+  /// Relative dev-error improvement below which an epoch counts as bad.
+  public var improvementThreshold: Double = 0.005
+  /// The learning rate is halved when more than `patience` consecutive epochs were bad.
+  public var patience = 1
+  public var minLearningRate: Float = 1.25e-4
+  public var lengthSchedule = "100*4|200*4|400*4|800*4|1000*8"
+  public var maxValidLength = 1000
+  public var seed = 1234
+  /// Also checkpoint every this many minibatches (0: at the end of each epoch only).
+  public var checkpointEvery = 0
+
+  public init() {}
+}
+
+/// One line of the training history.
+public struct EpochRecord: Sendable, Equatable {
+  public var epoch: Int
+  public var learningRate: Float
+  public var maxLength: Int
+  public var trainLoss: Double
+  public var trainAccuracy: Double
+  public var devLoss: Double
+  public var devAccuracy: Double
+
+  var encoded: String {
+    "\(epoch),\(learningRate),\(maxLength),\(trainLoss),\(trainAccuracy),\(devLoss),\(devAccuracy)"
+  }
+
+  init(epoch: Int, learningRate: Float, maxLength: Int, trainLoss: Double, trainAccuracy: Double, devLoss: Double, devAccuracy: Double) {
+    (self.epoch, self.learningRate, self.maxLength) = (epoch, learningRate, maxLength)
+    (self.trainLoss, self.trainAccuracy, self.devLoss, self.devAccuracy) = (trainLoss, trainAccuracy, devLoss, devAccuracy)
+  }
+
+  init?(encoded: Substring) {
+    let f = encoded.split(separator: ",")
+    guard f.count == 7, let e = Int(f[0]), let lr = Float(f[1]), let ml = Int(f[2]), let tl = Double(f[3]),
+      let ta = Double(f[4]), let dl = Double(f[5]), let da = Double(f[6])
+    else { return nil }
+    self.init(epoch: e, learningRate: lr, maxLength: ml, trainLoss: tl, trainAccuracy: ta, devLoss: dl, devAccuracy: da)
+  }
+}
+
+/// Trains an acoustic model with BPTT over minibatches of sequence chunks, evaluating on the
+/// dev set every epoch, and keeps `final.mdl`, `best.mdl`, `checkpoint.mdl` and
+/// `history.tsv` in its directory. Shuffling and dropout draw from generators seeded by
+/// (seed, epoch, minibatch), so a resumed run is bit-identical to an uninterrupted one.
+public final class Trainer {
+  public let model: AcousticModel
+  public let options: TrainingOptions
+  let train: FrameDataset
+  let dev: FrameDataset
+  let directory: String
+  let schedule: LengthSchedule
+
+  // Resumable state.
+  public private(set) var epoch = 1
+  var batchInEpoch = 0
+  public private(set) var learningRate: Float
+  var badEpochs = 0
+  var previousDevError = Double.nan
+  var bestDevError = Double.infinity
+  var adam: Adam
+  public private(set) var history: [EpochRecord] = []
+  var epochLoss = 0.0, epochFrames = 0, epochCorrect = 0
+
+  /// Tests simulate an interruption by stopping after this many minibatches.
+  var stopAfterBatches: Int?
+
+  public init(model: AcousticModel, options: TrainingOptions, train: FrameDataset, dev: FrameDataset, directory: String) throws(KaldiError) {
+    self.model = model
+    self.options = options
+    self.train = train
+    self.dev = dev
+    self.directory = directory
+    schedule = try LengthSchedule(options.lengthSchedule)
+    learningRate = options.learningRate
+    adam = Adam(learningRate: options.learningRate)
+  }
+
+  public var checkpointPath: String { directory + "/checkpoint.mdl" }
+
+  /// Runs the remaining epochs.
+  public func run() throws {
+    var batchesRun = 0
+    while epoch <= options.epochs {
+      let maxLength = schedule.maxLength(epoch: epoch)
+      var order = chunks(of: train, maxLength: maxLength)
+      var shuffler = RandomSource(seed: mix(UInt64(options.seed), UInt64(epoch), 0xC0FFEE))
+      order.shuffle(using: &shuffler)
+      let batches = (order.count + options.batchSize - 1) / options.batchSize
+      if batchInEpoch == 0 {
+        KaldiLog.log("Epoch \(epoch)/\(options.epochs): \(order.count) chunks of at most \(maxLength) frames in \(batches) minibatches, learning rate \(learningRate)")
+      }
+      let progressStep = max(1, batches / 5)
+      while batchInEpoch < batches {
+        let slice = order[(batchInEpoch * options.batchSize)..<min(order.count, (batchInEpoch + 1) * options.batchSize)]
+        let batch = try makeBatch(Array(slice), from: train)
+        var rng = RandomSource(seed: mix(UInt64(options.seed), UInt64(epoch), UInt64(batchInEpoch) + 1))
+        model.zeroGradients()
+        let logProbs = model.propagate(batch, training: true, rng: &rng)
+        let (loss, frames) = model.backpropagate(targets: batch.targets)
+        guard loss.isFinite else {
+          let keys = slice.map { train.utterances[$0.utterance].key }
+          throw KaldiError("non-finite training loss (\(loss)) in epoch \(epoch), minibatch \(batchInEpoch + 1), utterances \(keys.joined(separator: " ")); try a lower --learning-rate")
+        }
+        adam.learningRate = learningRate
+        adam.update(model)
+        epochLoss += loss * Double(frames)
+        epochFrames += frames
+        epochCorrect += correctFrames(logProbs, batch.targets)
+        batchInEpoch += 1
+        batchesRun += 1
+        if batchInEpoch % progressStep == 0 || batchInEpoch == batches {
+          KaldiLog.log("Epoch \(epoch) minibatch \(batchInEpoch)/\(batches): loss \(formatG(epochLoss / Double(max(1, epochFrames)), precision: 5)), frame accuracy \(formatG(100 * Double(epochCorrect) / Double(max(1, epochFrames)), precision: 4))%")
+        }
+        if options.checkpointEvery > 0, batchInEpoch % options.checkpointEvery == 0, batchInEpoch < batches {
+          try saveCheckpoint()
+        }
+        if let stop = stopAfterBatches, batchesRun >= stop { return }
+      }
+      let devMeasures = try evaluate(dev)
+      let devError = 1 - devMeasures.frameAccuracy
+      let record = EpochRecord(
+        epoch: epoch, learningRate: learningRate, maxLength: maxLength,
+        trainLoss: epochLoss / Double(max(1, epochFrames)), trainAccuracy: Double(epochCorrect) / Double(max(1, epochFrames)),
+        devLoss: devMeasures.crossEntropy, devAccuracy: devMeasures.frameAccuracy)
+      history.append(record)
+      KaldiLog.log("Epoch \(epoch) done: train loss \(formatG(record.trainLoss, precision: 5)), accuracy \(formatG(100 * record.trainAccuracy, precision: 4))%; dev loss \(formatG(record.devLoss, precision: 5)), accuracy \(formatG(100 * record.devAccuracy, precision: 4))%")
+      try model.save(directory + "/final.mdl")
+      if devError < bestDevError {
+        bestDevError = devError
+        try model.save(directory + "/best.mdl")
+      }
+      if previousDevError.isFinite {
+        let improvement = devError > 0 ? (previousDevError - devError) / devError : .infinity
+        badEpochs = improvement < options.improvementThreshold ? badEpochs + 1 : 0
+        if badEpochs > options.patience, learningRate > options.minLearningRate {
+          learningRate = max(learningRate * options.halvingFactor, options.minLearningRate)
+          badEpochs = 0
+          KaldiLog.log("Dev error improved by less than \(options.improvementThreshold) (relative) for \(options.patience + 1) epochs; learning rate now \(learningRate)")
+        }
+      }
+      previousDevError = devError
+      epoch += 1
+      batchInEpoch = 0
+      epochLoss = 0
+      epochFrames = 0
+      epochCorrect = 0
+      try saveCheckpoint()
+      try writeHistory()
+    }
+  }
+
+  /// Frame accuracy, cross-entropy and sparsity on a data set, in evaluation mode, over
+  /// chunks of at most `maxValidLength` frames.
+  public func evaluate(_ data: FrameDataset) throws -> Measures {
+    var measures = Measures(config: model.config)
+    var pieces = chunks(of: data, maxLength: options.maxValidLength)
+    pieces.sort { $0.frames.count > $1.frames.count }  // similar lengths together: less padding
+    var rng = RandomSource(seed: 0)
+    var start = 0
+    while start < pieces.count {
+      let slice = Array(pieces[start..<min(pieces.count, start + options.batchSize)])
+      let batch = try makeBatch(slice, from: data)
+      let logProbs = model.propagate(batch, training: false, rng: &rng)
+      measures.accumulate(model, lengths: batch.lengths, logProbabilities: logProbs, targets: batch.targets)
+      start += slice.count
+    }
+    return measures
+  }
+
+  func makeBatch(_ pieces: [Chunk], from data: FrameDataset) throws -> SequenceBatch {
+    try SequenceBatch(
+      sequences: pieces.map { try data.features($0.utterance, $0.frames) },
+      targets: pieces.map { data.targets($0.utterance, $0.frames) }, dim: data.dim)
+  }
+
+  func correctFrames(_ logProbs: [Float], _ targets: [Int32]) -> Int {
+    let k = model.config.outputDim
+    var correct = 0
+    logProbs.withUnsafeBufferPointer { lp in
+      for (r, y) in targets.enumerated() where y >= 0 {
+        let row = lp.baseAddress! + r * k
+        var best = 0
+        for j in 1..<k where row[j] > row[best] { best = j }
+        if best == Int(y) { correct += 1 }
+      }
+    }
+    return correct
+  }
+
+  // MARK: - Checkpoints
+
+  public func saveCheckpoint() throws {
+    var file = ModelFile(model: model)
+    file.metadata += [
+      ("train.epoch", "\(epoch)"), ("train.batch", "\(batchInEpoch)"), ("train.learning-rate", "\(learningRate)"),
+      ("train.bad-epochs", "\(badEpochs)"), ("train.previous-dev-error", "\(previousDevError)"),
+      ("train.best-dev-error", "\(bestDevError)"), ("train.adam-step", "\(adam.step)"),
+      ("train.epoch-loss", "\(epochLoss)"), ("train.epoch-frames", "\(epochFrames)"), ("train.epoch-correct", "\(epochCorrect)"),
+      ("train.seed", "\(options.seed)"),
+      ("train.history", history.map(\.encoded).joined(separator: ";")),
+    ]
+    var index = 0
+    model.visitParameters { p in
+      if index < adam.firstMoments.count {
+        file.tensors.append(("adam.m." + p.name, adam.firstMoments[index]))
+        file.tensors.append(("adam.v." + p.name, adam.secondMoments[index]))
+      }
+      index += 1
+    }
+    try file.write(checkpointPath)
+  }
+
+  /// Continues from `checkpoint.mdl` in `directory` with these options.
+  public static func resume(options: TrainingOptions, train: FrameDataset, dev: FrameDataset, directory: String) throws -> Trainer {
+    let path = directory + "/checkpoint.mdl"
+    let file = try ModelFile.read(path)
+    let model = try file.makeModel(path: path)
+    let trainer = try Trainer(model: model, options: options, train: train, dev: dev, directory: directory)
+    func value<T: LosslessStringConvertible>(_ key: String, _ type: T.Type) throws -> T {
+      guard let s = file.value("train." + key), let v = T(s) else {
+        throw KaldiError("\(path) is not a training checkpoint (no valid train.\(key))")
+      }
+      return v
+    }
+    let seed = try value("seed", Int.self)
+    if seed != options.seed {
+      KaldiLog.warn("Resuming with --seed=\(options.seed) but the checkpoint was trained with seed \(seed); the run will not match an uninterrupted one")
+    }
+    trainer.epoch = try value("epoch", Int.self)
+    trainer.batchInEpoch = try value("batch", Int.self)
+    trainer.learningRate = try value("learning-rate", Float.self)
+    trainer.badEpochs = try value("bad-epochs", Int.self)
+    trainer.previousDevError = try value("previous-dev-error", Double.self)
+    trainer.bestDevError = try value("best-dev-error", Double.self)
+    trainer.epochLoss = try value("epoch-loss", Double.self)
+    trainer.epochFrames = try value("epoch-frames", Int.self)
+    trainer.epochCorrect = try value("epoch-correct", Int.self)
+    let history = file.value("train.history") ?? ""
+    trainer.history = history.split(separator: ";").compactMap(EpochRecord.init(encoded:))
+    var m = [[Float]](), v = [[Float]]()
+    model.visitParameters { p in
+      if let a = file.tensor("adam.m." + p.name), let b = file.tensor("adam.v." + p.name) {
+        m.append(a)
+        v.append(b)
+      }
+    }
+    trainer.adam = Adam(learningRate: trainer.learningRate, step: try value("adam-step", Int.self), firstMoments: m, secondMoments: v)
+    KaldiLog.log("Resuming from \(path): epoch \(trainer.epoch), minibatch \(trainer.batchInEpoch), learning rate \(trainer.learningRate)")
+    return trainer
+  }
+
+  func writeHistory() throws {
+    var text = "epoch\tlearning_rate\tmax_length\ttrain_loss\ttrain_accuracy\tdev_loss\tdev_accuracy\n"
+    for r in history {
+      text += "\(r.epoch)\t\(r.learningRate)\t\(r.maxLength)\t\(r.trainLoss)\t\(r.trainAccuracy)\t\(r.devLoss)\t\(r.devAccuracy)\n"
+    }
+    let path = directory + "/history.tsv"
+    guard let f = fopen(path + ".tmp", "w") else { throw KaldiError("cannot write \(path)") }
+    fputs(text, f)
+    fclose(f)
+    rename(path + ".tmp", path)
+  }
+}
+
+/// Mixes seed components into one well-spread 64-bit seed.
+func mix(_ a: UInt64, _ b: UInt64, _ c: UInt64) -> UInt64 {
+  var r = RandomSource(seed: a &* 0x9E37_79B9_7F4A_7C15 ^ b &* 0xC2B2_AE3D_27D4_EB4F ^ c)
+  return r.next()
+}
