@@ -54,7 +54,7 @@ public enum ToolRegistry {
     ShowTransitions.self, HmmInfo.self, AliToPdf.self, AliToPhones.self, AnalyzeCounts.self,
     DecodeFasterMapped.self, InitMonoModel.self, AlignPhonesMapped.self, AlignEqualPhones.self,
     BuildArpaLm.self, Arpa2Fst.self, MakeLexiconFst.self, MakeHmmFst.self,
-    KsnnAmTrain.self, KsnnAmForward.self, KsnnAmInfo.self,
+    KsnnAmTrain.self, KsnnAmForward.self, KsnnAmInfo.self, KsnnAmBench.self,
   ]
 
   public static func tool(named name: String) -> (any KaldiTool.Type)? {

@@ -99,39 +99,52 @@ public final class BatchNorm: ParameterOwner {
     let n = rows, f = features
     var sumDy = [Float](repeating: 0, count: f)
     var sumDyXhat = [Float](repeating: 0, count: f)
+    var scale = [Float](repeating: 0, count: f)
+    let batchStatistics = usedBatchStatistics
     dy.withUnsafeMutableBufferPointer { dp in
       normalized.withUnsafeBufferPointer { np in
-        for r in 0..<n {
-          let drow = dp.baseAddress! + r * f, nrow = np.baseAddress! + r * f
-          for c in 0..<f {
-            sumDy[c] += drow[c]
-            sumDyXhat[c] += drow[c] * nrow[c]
-          }
-        }
-        for c in 0..<f {
-          gamma.grad[c] += sumDyXhat[c]
-          beta.grad[c] += sumDy[c]
-        }
-        let g = gamma.value
-        if usedBatchStatistics {
-          // dx = γ·σ⁻¹·(dy − mean(dy) − x̂·mean(dy·x̂))
-          let invN = 1 / Float(n)
-          for c in 0..<f {
-            sumDy[c] *= invN
-            sumDyXhat[c] *= invN
-          }
-          let scale = (0..<f).map { g[$0] * inverseStd[$0] }
-          for r in 0..<n {
-            let drow = dp.baseAddress! + r * f, nrow = np.baseAddress! + r * f
-            for c in 0..<f {
-              drow[c] = scale[c] * (drow[c] - sumDy[c] - nrow[c] * sumDyXhat[c])
+        sumDy.withUnsafeMutableBufferPointer { s1 in
+          sumDyXhat.withUnsafeMutableBufferPointer { s2 in
+            scale.withUnsafeMutableBufferPointer { sc in
+              gamma.value.withUnsafeBufferPointer { g in
+                gamma.grad.withUnsafeMutableBufferPointer { gg in
+                  beta.grad.withUnsafeMutableBufferPointer { bg in
+                    inverseStd.withUnsafeBufferPointer { inv in
+                      let s1 = s1.baseAddress!, s2 = s2.baseAddress!, sc = sc.baseAddress!
+                      for r in 0..<n {
+                        let drow = dp.baseAddress! + r * f, nrow = np.baseAddress! + r * f
+                        for c in 0..<f {
+                          s1[c] += drow[c]
+                          s2[c] += drow[c] * nrow[c]
+                        }
+                      }
+                      for c in 0..<f {
+                        gg[c] += s2[c]
+                        bg[c] += s1[c]
+                        sc[c] = g[c] * inv[c]
+                      }
+                      if batchStatistics {
+                        // dx = γ·σ⁻¹·(dy − mean(dy) − x̂·mean(dy·x̂))
+                        let invN = 1 / Float(n)
+                        for c in 0..<f {
+                          s1[c] *= invN
+                          s2[c] *= invN
+                        }
+                        for r in 0..<n {
+                          let drow = dp.baseAddress! + r * f, nrow = np.baseAddress! + r * f
+                          for c in 0..<f { drow[c] = sc[c] * (drow[c] - s1[c] - nrow[c] * s2[c]) }
+                        }
+                      } else {
+                        for r in 0..<n {
+                          let drow = dp.baseAddress! + r * f
+                          for c in 0..<f { drow[c] *= sc[c] }
+                        }
+                      }
+                    }
+                  }
+                }
+              }
             }
-          }
-        } else {
-          let scale = (0..<f).map { g[$0] * inverseStd[$0] }
-          for r in 0..<n {
-            let drow = dp.baseAddress! + r * f
-            for c in 0..<f { drow[c] *= scale[c] }
           }
         }
       }

@@ -1,0 +1,130 @@
+import AcousticModels
+import KaldiBase
+import KaldiMatrix
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `ksnn-am-bench`: training and streaming throughput of the five models on synthetic data,
+/// at the sizes of the PyTorch reference's `bench.py`, for side-by-side comparison.
+public enum KsnnAmBench: KaldiTool {
+  public static let name = "ksnn-am-bench"
+  public static let usage = """
+    Measure training throughput (forward + BPTT + Adam, frames/s) and batch-1 streaming
+    throughput (frames/s) of the acoustic models on synthetic AR(1) features with random
+    targets, and the GFLOP/s cblas_sgemm reaches at the LSTM's shapes. Prints one JSON object.
+
+    Usage:  ksnn-am-bench [options]
+    e.g.: ksnn-am-bench --num-threads=2 --hidden-dim=550 --num-targets=1936 --batch-size=8 --steps=500
+    """
+
+  public static func main(_ invocation: Invocation) throws -> Int32 {
+    let archs = invocation.option("architectures", "lstm,gru,snn,v1,v2", "Comma-separated models to measure")
+    let inputDim = invocation.option("input-dim", 40, "Feature dimension")
+    let hidden = invocation.option("hidden-dim", 550, "Units per layer")
+    let targets = invocation.option("num-targets", 1936, "Output classes")
+    let batch = invocation.option("batch-size", 8, "Sequences per minibatch")
+    let steps = invocation.option("steps", 500, "Frames per sequence")
+    let iters = invocation.option("iters", 3, "Timed iterations (median reported) after one warm-up")
+    let streamFrames = invocation.option("stream-frames", 500, "Frames for the streaming measurement")
+    let threads = invocation.option("num-threads", 2, "BLAS threads for training")
+    let streamThreads = invocation.option("stream-threads", 1, "BLAS threads for streaming")
+    _ = try invocation.arguments(0)
+    var fields = [String]()
+    let (b, t, d, h, k) = (batch.value, steps.value, inputDim.value, hidden.value, targets.value)
+    BLASThreads.set(threads.value)
+    fields.append("\"sgemm_gflops_lstm_shapes\": \(formatG(sgemmGflops(b: b, t: t, d: d, h: h, k: k), precision: 4))")
+    for name in archs.value.split(separator: ",") {
+      guard let arch = Architecture(rawValue: String(name)) else { throw KaldiError.usage("unknown architecture \(name)") }
+      BLASThreads.set(threads.value)
+      let config = ModelConfig(architecture: arch, inputDim: d, hiddenDim: h, outputDim: k)
+      let model = AcousticModel(config: config, seed: 0)
+      let data = synthetic(steps: t, batch: b, dim: d, classes: k)
+      var adam = Adam(learningRate: 1e-3)
+      var rng = RandomSource(seed: 1)
+      var times = [Double]()
+      for it in 0...iters.value {
+        let start = now()
+        model.zeroGradients()
+        _ = model.propagate(data, training: true, rng: &rng)
+        model.backpropagate(targets: data.targets)
+        adam.update(model)
+        if it > 0 { times.append(now() - start) }
+      }
+      let sec = times.sorted()[times.count / 2]
+      BLASThreads.set(streamThreads.value)
+      let stream = StreamingDecoder(model: model)
+      let frames = synthetic(steps: streamFrames.value + 20, batch: 1, dim: d, classes: k).features
+      var out = [Float](repeating: 0, count: k)
+      for i in 0..<20 { frames.withUnsafeBufferPointer { stream.step($0.baseAddress! + i * d, into: &out) } }
+      stream.reset()
+      let start = now()
+      for i in 20..<(20 + streamFrames.value) { frames.withUnsafeBufferPointer { stream.step($0.baseAddress! + i * d, into: &out) } }
+      let streamSec = now() - start
+      let flops = arch == .lstm ? lstmTrainingFlops(b: b, t: t, d: d, h: h, k: k) / sec / 1e9 : nil
+      fields.append("\"\(arch.rawValue)\": {\"train_frames_per_s\": \(formatG(Double(b * t) / sec, precision: 5)), \"sec_per_batch\": \(formatG(sec, precision: 4)), \"stream_frames_per_s\": \(formatG(Double(streamFrames.value) / streamSec, precision: 5))\(flops.map { ", \"train_gflops\": \(formatG($0, precision: 4))" } ?? "")}")
+      KaldiLog.log("\(arch.rawValue): \(formatG(Double(b * t) / sec, precision: 5)) training frames/s, \(formatG(Double(streamFrames.value) / streamSec, precision: 5)) streaming frames/s")
+    }
+    print("{\n  " + fields.joined(separator: ",\n  ") + "\n}")
+    return 0
+  }
+
+  static func now() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+  }
+
+  static func synthetic(steps: Int, batch: Int, dim: Int, classes: Int) -> SequenceBatch {
+    var rng = RandomSource(seed: 11)
+    var x = [Float](repeating: 0, count: steps * batch * dim)
+    var prev = (0..<(batch * dim)).map { _ in rng.normal() }
+    for t in 0..<steps {
+      for i in 0..<(batch * dim) {
+        prev[i] = 0.9 * prev[i] + 0.19.squareRoot() * rng.normal()
+        x[t * batch * dim + i] = Float(prev[i])
+      }
+    }
+    let y = (0..<(steps * batch)).map { _ in Int32(rng.next() % UInt64(classes)) }
+    return SequenceBatch(steps: steps, batch: batch, dim: dim, features: x, targets: y, lengths: [Int](repeating: steps, count: batch))
+  }
+
+  /// Multiply-adds ×2 of every matrix product in one LSTM training step (forward, both
+  /// backward products, two layers and the head).
+  static func lstmTrainingFlops(b: Int, t: Int, d: Int, h: Int, k: Int) -> Double {
+    let n = Double(b * t), g = Double(4 * h)
+    var f = 0.0
+    for din in [d, h] {
+      f += 3 * 2 * n * Double(din) * g  // W·x forward, dW, dx
+      f += 3 * 2 * n * Double(h) * g  // U·h forward, dU, dh
+    }
+    f += 3 * 2 * n * Double(h) * Double(k)  // head
+    return f
+  }
+
+  /// GFLOP/s of cblas_sgemm over the LSTM's products at these sizes (the same list of
+  /// shapes as one training step), as the ceiling to compare the model against.
+  static func sgemmGflops(b: Int, t: Int, d: Int, h: Int, k: Int) -> Double {
+    let n = b * t, g = 4 * h
+    let shapes: [(Int, Int, Int, Int)] = [(n, g, d, 1), (n, g, h, 1), (b, g, h, t), (b, h, g, t), (g, h, n, 1), (n, k, h, 1), (k, h, n, 1), (n, h, k, 1)]
+    var flops = 0.0
+    let a = [Float](repeating: 0.5, count: max(n, g, k) * max(h, g, k))
+    let bb = [Float](repeating: 0.25, count: max(n, g, k) * max(h, g, k))
+    var c = [Float](repeating: 0, count: max(n, g, k) * max(h, g, k))
+    let start = now()
+    for (m, nn, kk, reps) in shapes {
+      for _ in 0..<reps {
+        a.withUnsafeBufferPointer { ap in
+          bb.withUnsafeBufferPointer { bp in
+            c.withUnsafeMutableBufferPointer { cp in
+              cblasProduct(m: m, n: nn, k: kk, a: ap.baseAddress!, b: bp.baseAddress!, c: cp.baseAddress!)
+            }
+          }
+        }
+        flops += 2 * Double(m * nn * kk)
+      }
+    }
+    return flops / (now() - start) / 1e9
+  }
+}
