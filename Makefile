@@ -47,6 +47,7 @@ bench: build
 	bash recipes/bench/scoring.sh
 	bash recipes/bench/features.sh
 	bash recipes/bench/decode.sh
+	bash recipes/bench/models.sh
 
 clean:
 	rm -rf .build bin bench

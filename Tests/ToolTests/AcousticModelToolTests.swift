@@ -1,0 +1,127 @@
+import Foundation
+import Testing
+
+/// Text arks of a small labelling task: 4 classes in segments, 6-dim noisy class means.
+func writeTextTask(_ ws: Workspace, utterances: Int, name: String, seed: Int, dim: Int = 6, corruptKey: String? = nil) throws {
+  var state = UInt64(seed) &* 6_364_136_223_846_793_005 &+ 1
+  func next() -> Double {
+    state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+    return Double(state >> 11) * 0x1.0p-53
+  }
+  var feats = "", ali = ""
+  for u in 0..<utterances {
+    let key = String(format: "spk%d_utt%03d", u % 3, u)
+    let frames = 30 + Int(next() * 40)
+    var labels = [Int]()
+    while labels.count < frames { labels += [Int](repeating: Int(next() * 4), count: 3 + Int(next() * 6)) }
+    feats += "\(key)  [\n"
+    for t in 0..<frames {
+      let row = (0..<dim).map { d -> String in
+        if key == corruptKey && t == 5 && d == 2 { return "nan" }
+        let mean = (d % 4 == labels[t]) ? 2.0 : 0.0
+        return String(format: "%.4f", mean + (next() - 0.5) * 1.5)
+      }
+      feats += "  " + row.joined(separator: " ") + (t == frames - 1 ? " ]\n" : "\n")
+    }
+    ali += key + " " + labels.prefix(frames).map(String.init).joined(separator: " ") + "\n"
+  }
+  try ws.write(name + ".feats.txt", feats)
+  try ws.write(name + ".ali.txt", ali)
+}
+
+@Suite struct AcousticModelToolTests {
+  static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+
+  func train(_ ws: Workspace, _ extra: [String] = []) throws -> ToolRun {
+    try Ksnn.run([
+      "ksnn-am-train", "--config=\(Self.repository)/recipes/conf/v1.conf", "--hidden-dim=16", "--epochs=3", "--batch-size=8",
+      "--seq-length-schedule=20*1|40*2",
+    ] + extra + ["ark,t:train.feats.txt", "ark,t:train.ali.txt", "ark,t:dev.feats.txt", "ark,t:dev.ali.txt", "exp"], in: ws.path)
+  }
+
+  @Test func trainInfoForwardEndToEnd() throws {
+    let ws = try Workspace()
+    try writeTextTask(ws, utterances: 40, name: "train", seed: 1)
+    try writeTextTask(ws, utterances: 10, name: "dev", seed: 2)
+    let run = try train(ws)
+    #expect(run.status == 0, "\(run.stderr)")
+    for f in ["exp/final.mdl", "exp/best.mdl", "exp/checkpoint.mdl", "exp/history.tsv", "exp/measures.json"] { #expect(ws.exists(f), "\(f)") }
+    #expect(!ws.exists("exp/.train.cache"))
+    let measures = try ws.text("exp/measures.json")
+    for key in ["\"architecture\": \"v1\"", "\"frame_accuracy\"", "\"zero_percent\"", "\"mults_normalized_to_gru\"", "\"params_recurrent_stack\""] {
+      #expect(measures.contains(key), "\(key)")
+    }
+    #expect(run.stderr.contains("Epoch 3 done"))
+
+    let info = try Ksnn.run(["ksnn-am-info", "exp/final.mdl"], in: ws.path).stdoutText
+    #expect(info.contains("architecture v1\n"))
+    #expect(info.contains("hidden-dim 16\n"))
+    // v1, 2 layers of 16 over 6 inputs, 4 outputs: W 32×6 + 32×16, BN 2·(2·32), head 4×16 + BN 8.
+    let stack: Int = 32 * 6 + 32 * 16 + 2 * 64
+    let parameters: Int = stack + 64 + 8
+    #expect(info.contains("num-parameters-recurrent-stack \(stack)\n"))
+    #expect(info.contains("num-parameters \(parameters)\n"))
+
+    // Posteriors, then likelihoods with priors from analyze-counts (Kaldi adds 0.5 per count).
+    let post = try Ksnn.run(["ksnn-am-forward", "exp/final.mdl", "ark,t:dev.feats.txt", "ark,t:post.txt"], in: ws.path)
+    #expect(post.status == 0)
+    #expect(try Ksnn.run(["analyze-counts", "--binary=false", "ark,t:train.ali.txt", "counts"], in: ws.path).status == 0)
+    let like = try Ksnn.run([
+      "ksnn-am-forward", "--class-frame-counts=counts", "--measures=m.json", "--targets=ark,t:dev.ali.txt", "exp/final.mdl",
+      "ark,t:dev.feats.txt", "ark,t:like.txt",
+    ], in: ws.path)
+    #expect(like.status == 0)
+    #expect(try ws.text("m.json").contains("\"frame_accuracy\""))
+    let counts = try ws.text("counts").split(whereSeparator: { " []\n".contains($0) }).compactMap { Double($0) }
+    let total = counts.reduce(0, +)
+    let postRows = try numericRows(ws.text("post.txt")), likeRows = try numericRows(ws.text("like.txt"))
+    #expect(postRows.count == likeRows.count && postRows.count > 100)
+    for (p, l) in zip(postRows, likeRows) {
+      #expect(abs(log(p.map(exp).reduce(0, +))) < 1e-4)
+      for j in 0..<4 { #expect(abs(l[j] - (p[j] - log(counts[j] / total))) < 1e-4) }
+    }
+    let dim = try Ksnn.run(["feat-to-dim", "ark,t:like.txt", "-"], in: ws.path).stdoutText
+    #expect(dim == "4\n")
+  }
+
+  @Test func badInputsAreClearErrors() throws {
+    let ws = try Workspace()
+    try writeTextTask(ws, utterances: 24, name: "train", seed: 3, corruptKey: "spk1_utt004")
+    try writeTextTask(ws, utterances: 6, name: "dev", seed: 4)
+    // NaN features in training data: skipped with a warning, counted.
+    let run = try train(ws, ["--epochs=1"])
+    #expect(run.status == 0)
+    #expect(run.stderr.contains("spk1_utt004"))
+    #expect(run.stderr.contains("Skipped 1 utterances"))
+    // ... and an error naming utterance and frame in the forward pass.
+    let nan = try Ksnn.run(["ksnn-am-forward", "exp/final.mdl", "ark,t:train.feats.txt", "ark:/dev/null"], in: ws.path)
+    #expect(nan.status != 0)
+    #expect(nan.stderr.contains("spk1_utt004") && nan.stderr.contains("frame 5"))
+    // Features of another dimension than the model's.
+    try writeTextTask(ws, utterances: 2, name: "wide", seed: 5, dim: 7)
+    let wide = try Ksnn.run(["ksnn-am-forward", "exp/final.mdl", "ark,t:wide.feats.txt", "ark:/dev/null"], in: ws.path)
+    #expect(wide.status != 0)
+    #expect(wide.stderr.contains("spk0_utt000") && wide.stderr.contains("dimension 7") && wide.stderr.contains("expects 6"))
+    // A corrupt model file.
+    var bytes = try ws.read("exp/final.mdl")
+    bytes[bytes.count / 2] ^= 1
+    try bytes.write(to: URL(fileURLWithPath: ws.path + "/bad.mdl"))
+    let corrupt = try Ksnn.run(["ksnn-am-info", "bad.mdl"], in: ws.path)
+    #expect(corrupt.status != 0)
+    #expect(corrupt.stderr.contains("bad.mdl") && corrupt.stderr.contains("corrupt"))
+    // Unknown architecture and unknown config option.
+    let arch = try train(ws, ["--architecture=transformer"])
+    #expect(arch.status != 0 && arch.stderr.contains("transformer"))
+    try ws.write("typo.conf", "--architecture=v2\n--hiden-dim=10\n")
+    let typo = try Ksnn.run(["ksnn-am-train", "--config=typo.conf", "a", "b", "c", "d", "e"], in: ws.path)
+    #expect(typo.status != 0 && typo.stderr.contains("hiden-dim"))
+  }
+}
+
+/// The numbers of each row of a text matrix ark, over all utterances.
+func numericRows(_ text: String) throws -> [[Double]] {
+  text.split(separator: "\n").compactMap { line in
+    let values = line.split(whereSeparator: { $0 == " " || $0 == "]" }).compactMap { Double($0) }
+    return values.isEmpty || line.contains("[") ? nil : values
+  }
+}
