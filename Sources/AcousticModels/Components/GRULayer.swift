@@ -76,7 +76,7 @@ public final class GRULayer: RecurrentLayer {
                       let row = gt + b * g, out = hp.baseAddress! + t * width + b * h
                       let m = mp.baseAddress! + b * h, uhr = uhp.baseAddress! + b * h
                       for j in 0..<h {
-                        let th = tanhf(row[2 * h + j] + uhr[j])
+                        let th = fastTanh(row[2 * h + j] + uhr[j])
                         row[2 * h + j] = th
                         let z = row[j]
                         out[j] = z * (prev?[b * h + j] ?? 0) + (1 - z) * th * m[j]

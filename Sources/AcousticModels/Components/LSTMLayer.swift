@@ -66,14 +66,14 @@ public final class LSTMLayer: RecurrentLayer {
                     let m = mp.baseAddress! + b * h
                     for j in 0..<h {
                       let f = sigmoid(row[j]), i = sigmoid(row[h + j]), o = sigmoid(row[2 * h + j])
-                      let cc = tanhf(row[3 * h + j])
+                      let cc = fastTanh(row[3 * h + j])
                       row[j] = f
                       row[h + j] = i
                       row[2 * h + j] = o
                       row[3 * h + j] = cc
                       let cv = i * cc * m[j] + f * (cPrev?[j] ?? 0)
                       c[j] = cv
-                      let th = tanhf(cv)
+                      let th = fastTanh(cv)
                       tc[j] = th
                       out[j] = o * th
                     }

@@ -161,10 +161,10 @@ public final class StreamingDecoder {
                       for j in 0..<g { z[j] = z[j] * sc[j] + sh[j] }
                       cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(g), Int32(h), 1, u.baseAddress!, Int32(h), st, 1, 1, z, 1)
                       for j in 0..<h {
-                        let f = sigmoid(z[j]), i = sigmoid(z[h + j]), o = sigmoid(z[2 * h + j]), cc = tanhf(z[3 * h + j])
+                        let f = sigmoid(z[j]), i = sigmoid(z[h + j]), o = sigmoid(z[2 * h + j]), cc = fastTanh(z[3 * h + j])
                         let cell = i * cc * maskValue + f * st[h + j]
                         st[h + j] = cell
-                        y[j] = o * tanhf(cell)
+                        y[j] = o * fastTanh(cell)
                       }
                       st.update(from: y, count: h)
                     case .gru:
@@ -179,7 +179,7 @@ public final class StreamingDecoder {
                       cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(h), Int32(h), 1, u.baseAddress! + 2 * h * h, Int32(h), z2, 1, 1, z + 2 * h, 1)
                       for j in 0..<h {
                         let zz = z[j]
-                        y[j] = zz * st[j] + (1 - zz) * tanhf(z[2 * h + j]) * maskValue
+                        y[j] = zz * st[j] + (1 - zz) * fastTanh(z[2 * h + j]) * maskValue
                       }
                       st.update(from: y, count: h)
                     case .snn, .v1, .v2:
