@@ -8,6 +8,7 @@ public final class OutputHead: ParameterOwner {
   public let norm: BatchNorm
   private var input: [Float] = []
   private var logProbabilities: [Float] = []
+  private var probabilities: [Float] = []
   private var rows = 0
 
   public init(hiddenDim: Int, outputDim: Int, momentum: Float, rng: inout RandomSource) {
@@ -26,15 +27,26 @@ public final class OutputHead: ParameterOwner {
     var z = w.apply(x, rows: rows)
     norm.propagate(&z, rows: rows, training: training)
     let k = outputDim
+    // The softmax itself is kept for the backward pass (one exp per value in all).
+    if probabilities.count != rows * k { probabilities = .zeros(rows * k) }
     z.withUnsafeMutableBufferPointer { zp in
-      for r in 0..<rows {
-        let row = zp.baseAddress! + r * k
-        var mx = -Float.infinity
-        for j in 0..<k { mx = max(mx, row[j]) }
-        var sum: Float = 0
-        for j in 0..<k { sum += expf(row[j] - mx) }
-        let shift = mx + logf(sum)
-        for j in 0..<k { row[j] -= shift }
+      probabilities.withUnsafeMutableBufferPointer { pp in
+        for r in 0..<rows {
+          let row = zp.baseAddress! + r * k, prob = pp.baseAddress! + r * k
+          var mx = -Float.infinity
+          for j in 0..<k { mx = max(mx, row[j]) }
+          var sum: Float = 0
+          for j in 0..<k {
+            let e = expf(row[j] - mx)
+            prob[j] = e
+            sum += e
+          }
+          let shift = mx + logf(sum), inv = 1 / sum
+          for j in 0..<k {
+            row[j] -= shift
+            prob[j] *= inv
+          }
+        }
       }
     }
     logProbabilities = z
@@ -53,12 +65,14 @@ public final class OutputHead: ParameterOwner {
       let inv = 1 / Float(scored)
       dz.withUnsafeMutableBufferPointer { dp in
         logProbabilities.withUnsafeBufferPointer { lp in
-          for r in 0..<rows where targets[r] >= 0 {
-            let row = lp.baseAddress! + r * k, drow = dp.baseAddress! + r * k
-            for j in 0..<k { drow[j] = expf(row[j]) * inv }
-            let y = Int(targets[r])
-            drow[y] -= inv
-            loss -= Double(row[y])
+          probabilities.withUnsafeBufferPointer { pp in
+            for r in 0..<rows where targets[r] >= 0 {
+              let drow = dp.baseAddress! + r * k, prob = pp.baseAddress! + r * k
+              for j in 0..<k { drow[j] = prob[j] * inv }
+              let y = Int(targets[r])
+              drow[y] -= inv
+              loss -= Double(lp[r * k + y])
+            }
           }
         }
       }
