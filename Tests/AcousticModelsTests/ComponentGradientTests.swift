@@ -45,18 +45,10 @@ import Testing
     // Small enough not to cross a ReLU kink or the quantizer's clamp edge on these inputs.
     let eps: Float = 1e-4
     func value(_ s: Float) -> Double {
-      var i = 0
-      owner.visitParameters { p in
-        for j in 0..<p.count { p.value[j] += s * directions[i][j] }
-        i += 1
-      }
+      shift(owner, along: directions, by: s)
+      defer { shift(owner, along: directions, by: -s) }
       restore()
       let y = forward(zip(x, u).map { $0 + s * $1 })
-      i = 0
-      owner.visitParameters { p in
-        for j in 0..<p.count { p.value[j] -= s * directions[i][j] }
-        i += 1
-      }
       return dot(r, y)
     }
     let numeric = (value(eps) - value(-eps)) / Double(2 * eps)

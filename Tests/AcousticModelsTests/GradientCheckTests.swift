@@ -52,22 +52,22 @@ func directionalCheck(_ arch: Architecture, training: Bool = false) -> (analytic
   }
   let eps: Float = 1e-3
   func shifted(_ scale: Float) -> Double {
-    var i = 0
-    model.visitParameters { p in
-      for j in 0..<p.count { p.value[j] += scale * direction[i][j] }
-      i += 1
-    }
+    shift(model, along: direction, by: scale)
+    defer { shift(model, along: direction, by: -scale) }
     restoreBuffers(model, saved)
-    let l = loss(model, batch, training: training)
-    i = 0
-    model.visitParameters { p in
-      for j in 0..<p.count { p.value[j] -= scale * direction[i][j] }
-      i += 1
-    }
-    return l
+    return loss(model, batch, training: training)
   }
   let numeric = (shifted(eps) - shifted(-eps)) / Double(2 * eps)
   return (analytic, numeric)
+}
+
+/// Moves every parameter by `scale` times its direction (directions in visiting order).
+func shift(_ owner: some ParameterOwner, along directions: [[Float]], by scale: Float) {
+  var i = 0
+  owner.visitParameters { p in
+    for j in 0..<p.count { p.value[j] += scale * directions[i][j] }
+    i += 1
+  }
 }
 
 func snapshotBuffers(_ model: AcousticModel) -> [[Float]] {

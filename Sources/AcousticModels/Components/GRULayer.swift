@@ -6,14 +6,7 @@ import Glibc
 /// orthogonal recurrent blocks, the reset gate applied before the candidate's recurrent
 /// product, recurrent dropout on the candidate with a non-inverted mask.
 /// Gate order in W, U and the batch norm: update z, reset r, candidate.
-public final class GRULayer: RecurrentLayer {
-  public let inputDim: Int
-  public let hiddenDim: Int
-  public let dropout: Float
-  var w: Projection
-  public var u: Parameter
-  public let norm: BatchNorm
-
+public final class GRULayer: GatedRecurrentLayer, RecurrentLayer {
   private var input: [Float] = []
   private var gates: [Float] = []  // T·B × 3H: z, r, tanh(candidate) before the mask
   private var resetHidden: [Float] = []  // r ⊙ h(t−1)
@@ -22,16 +15,7 @@ public final class GRULayer: RecurrentLayer {
   private var steps = 0, batch = 0
 
   public init(inputDim: Int, hiddenDim: Int, dropout: Float, momentum: Float, name: String, rng: inout RandomSource) {
-    self.inputDim = inputDim
-    self.hiddenDim = hiddenDim
-    self.dropout = dropout
-    let h = hiddenDim
-    var wv = [Float](), uv = [Float]()
-    for _ in 0..<3 { wv += Initializer.glorot(rows: h, cols: inputDim, rng: &rng) }
-    for _ in 0..<3 { uv += Initializer.orthogonal(rows: h, cols: h, rng: &rng) }
-    w = Projection(name: name + ".W", outputs: 3 * h, inputs: inputDim, value: wv)
-    u = Parameter(name: name + ".U", rows: 3 * h, cols: h, value: uv)
-    norm = BatchNorm(features: 3 * h, momentum: momentum, name: name + ".bn")
+    super.init(gates: 3, inputDim: inputDim, hiddenDim: hiddenDim, dropout: dropout, momentum: momentum, name: name, rng: &rng)
   }
 
   public func propagate(_ x: [Float], steps: Int, batch: Int, training: Bool, rng: inout RandomSource) -> [Float] {
@@ -159,15 +143,5 @@ public final class GRULayer: RecurrentLayer {
     }
     norm.backpropagate(&dGates)
     return w.backpropagate(dGates, input: input, rows: steps * batch)
-  }
-
-  public func visitParameters(_ body: (inout Parameter) throws -> Void) rethrows {
-    try body(&w.weight)
-    try body(&u)
-    try norm.visitParameters(body)
-  }
-
-  public func visitBuffers(_ body: (String, inout [Float]) throws -> Void) rethrows {
-    try norm.visitBuffers(body)
   }
 }

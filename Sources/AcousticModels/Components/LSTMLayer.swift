@@ -5,14 +5,7 @@ import Glibc
 /// Unidirectional LSTM in PyTorch-Kaldi style: batch norm on each W·x term, no biases,
 /// orthogonal recurrent blocks, recurrent dropout on the candidate with a non-inverted mask.
 /// Gate order in W, U and the batch norm: forget, input, output, candidate.
-public final class LSTMLayer: RecurrentLayer {
-  public let inputDim: Int
-  public let hiddenDim: Int
-  public let dropout: Float
-  var w: Projection
-  public var u: Parameter
-  public let norm: BatchNorm
-
+public final class LSTMLayer: GatedRecurrentLayer, RecurrentLayer {
   private var input: [Float] = []
   private var gates: [Float] = []  // T·B × 4H, after the non-linearities
   private var cell: [Float] = []
@@ -22,16 +15,7 @@ public final class LSTMLayer: RecurrentLayer {
   private var steps = 0, batch = 0
 
   public init(inputDim: Int, hiddenDim: Int, dropout: Float, momentum: Float, name: String, rng: inout RandomSource) {
-    self.inputDim = inputDim
-    self.hiddenDim = hiddenDim
-    self.dropout = dropout
-    let h = hiddenDim
-    var wv = [Float](), uv = [Float]()
-    for _ in 0..<4 { wv += Initializer.glorot(rows: h, cols: inputDim, rng: &rng) }
-    for _ in 0..<4 { uv += Initializer.orthogonal(rows: h, cols: h, rng: &rng) }
-    w = Projection(name: name + ".W", outputs: 4 * h, inputs: inputDim, value: wv)
-    u = Parameter(name: name + ".U", rows: 4 * h, cols: h, value: uv)
-    norm = BatchNorm(features: 4 * h, momentum: momentum, name: name + ".bn")
+    super.init(gates: 4, inputDim: inputDim, hiddenDim: hiddenDim, dropout: dropout, momentum: momentum, name: name, rng: &rng)
   }
 
   public func propagate(_ x: [Float], steps: Int, batch: Int, training: Bool, rng: inout RandomSource) -> [Float] {
@@ -148,15 +132,5 @@ public final class LSTMLayer: RecurrentLayer {
     }
     norm.backpropagate(&dGates)
     return w.backpropagate(dGates, input: input, rows: steps * batch)
-  }
-
-  public func visitParameters(_ body: (inout Parameter) throws -> Void) rethrows {
-    try body(&w.weight)
-    try body(&u)
-    try norm.visitParameters(body)
-  }
-
-  public func visitBuffers(_ body: (String, inout [Float]) throws -> Void) rethrows {
-    try norm.visitBuffers(body)
   }
 }

@@ -10,6 +10,40 @@ public protocol RecurrentLayer: ParameterOwner {
   func backpropagate(_ dy: [Float]) -> [Float]
 }
 
+/// What LSTM and GRU layers share: per-gate Glorot input weights W, per-gate orthogonal
+/// recurrent weights U, batch norm over every gate's W·x, and recurrent dropout.
+public class GatedRecurrentLayer {
+  public let inputDim: Int
+  public let hiddenDim: Int
+  public let dropout: Float
+  var w: Projection
+  public var u: Parameter
+  public let norm: BatchNorm
+
+  init(gates: Int, inputDim: Int, hiddenDim: Int, dropout: Float, momentum: Float, name: String, rng: inout RandomSource) {
+    self.inputDim = inputDim
+    self.hiddenDim = hiddenDim
+    self.dropout = dropout
+    let h = hiddenDim
+    var wv = [Float](), uv = [Float]()
+    for _ in 0..<gates { wv += Initializer.glorot(rows: h, cols: inputDim, rng: &rng) }
+    for _ in 0..<gates { uv += Initializer.orthogonal(rows: h, cols: h, rng: &rng) }
+    w = Projection(name: name + ".W", outputs: gates * h, inputs: inputDim, value: wv)
+    u = Parameter(name: name + ".U", rows: gates * h, cols: h, value: uv)
+    norm = BatchNorm(features: gates * h, momentum: momentum, name: name + ".bn")
+  }
+
+  public func visitParameters(_ body: (inout Parameter) throws -> Void) rethrows {
+    try body(&w.weight)
+    try body(&u)
+    try norm.visitParameters(body)
+  }
+
+  public func visitBuffers(_ body: (String, inout [Float]) throws -> Void) rethrows {
+    try norm.visitBuffers(body)
+  }
+}
+
 /// Weights without bias, applied to all frames of a batch as one GEMM (`y = x·Wᵀ`).
 struct Projection {
   var weight: Parameter
