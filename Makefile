@@ -4,10 +4,11 @@
 SHELL := /bin/bash
 SWIFT ?= swift
 # Debian packages the build, the tests and the recipes need.
-DEBIAN_PACKAGES := pkg-config libopenblas-dev libfftw3-dev libsndfile1-dev libfst-tools gzip sox espeak-ng flac perl
+DEBIAN_PACKAGES := pkg-config libopenblas-dev libfftw3-dev libsndfile1-dev libfst-tools gzip sox espeak-ng flac perl \
+  festival festvox-kallpc16k festvox-kdlpc16k
 RELEASE_BIN := .build/release/ksnn
 
-.PHONY: all deps build links test run bench clean
+.PHONY: all deps build links test run demo bench clean
 
 all: build
 
@@ -38,8 +39,12 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
-# The longest end-to-end path that exists so far.
+# The embedded default: a corpus synthesized in TIMIT's layout, through egs/timit/s5 unchanged.
 run: build
+	cd egs/mini_timit/s5 && ./run.sh
+
+# The short espeak-ng pipeline (features to PER with one SNN v2), in seconds.
+demo: build
 	PATH=$$PWD/bin:$$PATH bash recipes/demo/run.sh
 
 bench: build

@@ -1,0 +1,1 @@
+../../../timit/s5/local/timit_data_prep.sh

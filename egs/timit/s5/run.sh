@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# TIMIT phone recognition with the paper's five acoustic models (Ponghiran & Roy 2022):
+# LSTM, GRU, traditional LIF SNN, SNN v1 and v2, trained with BPTT by ksnn-am-train on
+# 40-dim fbank features with per-speaker CMVN, decoded with a 48-phone bigram and scored
+# as PER on the 39-phone set (dev: 50 speakers; test: 24-speaker core test).
+#
+# Frame targets come from the corpus's own .PHN boundaries (3-state monophones, no Kaldi
+# needed) or, with --ali-dir and --graph-dir, from a Kaldi system (drop-in path):
+# ali-to-pdf of <ali-dir>/ali.*.gz with <ali-dir>/final.mdl, decoding with <graph-dir>/HCLG.fst.
+#
+# Usage: ./run.sh --timit <TIMIT root> [--stage N] [--stop-stage N] [--models "lstm gru snn v1 v2"]
+#                 [--train-opts "--epochs=24 ..."] [--ali-dir DIR --graph-dir DIR]
+# Each finished stage leaves exp/.done.<stage> (training and decoding: exp/<model>/.done and
+# exp/<model>/decode_<set>/.done); a rerun skips what is done (--stage N redoes N onwards).
+set -euo pipefail
+timit=
+stage=0
+stop_stage=100
+models="lstm gru snn v1 v2"
+train_opts=""
+ali_dir=
+graph_dir=
+min_lmwt=1
+max_lmwt=10
+nj=2
+. ./path.sh
+. utils/parse_options.sh
+[ -n "$timit" ] || { echo "Usage: $0 --timit <TIMIT root> [options] (see the header of $0)" >&2; exit 1; }
+confs=$ksnn_root/recipes/conf
+
+log() { echo "$(date '+%Y-%m-%d %H:%M:%S') ($(basename "$0")) $*"; }
+# run_stage N: true when stage N is due (inside --stage..--stop-stage and not done yet, or forced).
+forced=$stage
+run_stage() {
+  [ $1 -ge $stage ] && [ $1 -le $stop_stage ] || return 1
+  [ $1 -ge $forced ] && [ "$forced" -gt 0 ] && return 0
+  [ -f exp/.done.$1 ] && { log "Stage $1 already done (exp/.done.$1); skipping"; return 1; }
+  return 0
+}
+mkdir -p exp
+
+if run_stage 0; then
+  log "Stage 0: data preparation from $timit"
+  local/timit_data_prep.sh $timit
+  touch exp/.done.0
+fi
+
+model=exp/mono/final.mdl
+graph=exp/mono/graph
+if [ -n "$ali_dir" ]; then model=$ali_dir/final.mdl; graph=$graph_dir; fi
+
+if run_stage 1; then
+  log "Stage 1: 48-phone lexicon, lang, phone bigram, monophone topology and decoding graph"
+  dict=data/local/dict
+  mkdir -p $dict exp/mono
+  # The 48 phones of the map (as Kaldi's local/timit_prepare_dict.sh), whether or not the
+  # training transcripts use them all.
+  awk -F'\t' 'NF >= 2 && $2 != "" { print $2 }' conf/phones.60-48-39.map | grep -v '^sil$' | sort -u > $dict/nonsilence_phones.txt
+  echo sil > $dict/silence_phones.txt
+  echo sil > $dict/optional_silence.txt
+  (echo "sil sil"; awk '{ print $1, $1 }' $dict/nonsilence_phones.txt) > $dict/lexicon.txt
+  utils/prepare_lang.sh --sil-prob 0 $dict sil data/local/lang_tmp data/lang > exp/prepare_lang.log
+  rm -rf data/lang_test_bg && cp -r data/lang data/lang_test_bg
+  build-arpa-lm --skip-first-field=true data/train/text data/local/phone_bigram.arpa 2> exp/build_arpa_lm.log
+  arpa2fst --disambig-symbol=#0 --read-symbol-table=data/lang_test_bg/words.txt data/local/phone_bigram.arpa data/lang_test_bg/G.fst 2> exp/arpa2fst.log
+  if [ -z "$ali_dir" ]; then
+    init-mono-model data/lang/topo exp/mono/final.mdl 2> exp/init_mono_model.log
+    utils/mkgraph.sh --self-loop-scale 1.0 data/lang_test_bg exp/mono $graph > exp/mkgraph.log
+  fi
+  log "  $(wc -l < $dict/nonsilence_phones.txt) phones + sil; $(hmm-info --print-args=false $model 2> /dev/null | awk '/pdfs/ { print $NF }') pdfs in $model"
+  touch exp/.done.1
+fi
+
+if run_stage 2; then
+  log "Stage 2: 40-dim fbank, per-speaker CMVN"
+  for set in train dev test; do
+    steps/make_fbank.sh --nj $nj --fbank-config conf/fbank.conf data/$set exp/make_fbank/$set fbank > exp/make_fbank_$set.log
+    steps/compute_cmvn_stats.sh data/$set exp/make_fbank/$set fbank > exp/cmvn_$set.log
+    apply-cmvn --utt2spk=ark:data/$set/utt2spk scp:data/$set/cmvn.scp scp:data/$set/feats.scp \
+      ark,scp:$PWD/fbank/cmvn_$set.ark,data/$set/feats_cmvn.scp 2> exp/make_fbank/$set/apply_cmvn.log
+  done
+  log "  $(feat-to-len --print-args=false scp:data/train/feats.scp 2> /dev/null) training frames"
+  touch exp/.done.2
+fi
+
+npdf=$(hmm-info --print-args=false $model 2> /dev/null | awk '/pdfs/ { print $NF }')
+
+if run_stage 3; then
+  log "Stage 3: frame targets $([ -n "$ali_dir" ] && echo "from $ali_dir (ali-to-pdf)" || echo "from the .PHN boundaries")"
+  mkdir -p exp/targets
+  for set in train dev; do
+    if [ -n "$ali_dir" ]; then
+      ali-to-pdf $model "ark:gunzip -c $ali_dir/ali.*.gz |" ark:exp/targets/$set.ark 2> exp/targets/ali_to_pdf_$set.log
+    else
+      local/phn_to_targets.sh data/$set data/lang $model ark:exp/targets/$set.ark
+    fi
+  done
+  analyze-counts --binary=false --counts-dim=$npdf ark:exp/targets/train.ark exp/targets/train_pdf.counts 2> exp/targets/analyze_counts.log
+  touch exp/.done.3
+fi
+
+if run_stage 4; then
+  for m in $models; do
+    [ -f exp/$m/.done ] && [ "$forced" -eq 0 -o "$forced" -gt 4 ] && { log "Stage 4: $m already trained"; continue; }
+    rm -f exp/$m/.done
+    log "Stage 4: training $m ($confs/$m.conf $train_opts); log in exp/$m/log/train.log"
+    mkdir -p exp/$m/log
+    ksnn-am-train --config=$confs/$m.conf $train_opts --num-targets=$npdf \
+      scp:data/train/feats_cmvn.scp ark:exp/targets/train.ark scp:data/dev/feats_cmvn.scp ark:exp/targets/dev.ark exp/$m \
+      2> exp/$m/log/train.log
+    touch exp/$m/.done
+    tail -1 exp/$m/history.tsv | awk -v m=$m '{ printf "  %s: %d epochs, dev frame accuracy %.1f%%\n", m, $1, 100 * $7 }'
+  done
+fi
+
+if run_stage 5; then
+  for m in $models; do
+    for set in dev test; do
+      dir=exp/$m/decode_$set
+      [ -f $dir/.done ] && [ $dir/.done -nt exp/$m/final.mdl ] && [ "$forced" -eq 0 -o "$forced" -gt 5 ] && { log "Stage 5: $m on $set already scored"; continue; }
+      log "Stage 5: $m on $set: log-likelihoods, decoding at LM weights $min_lmwt..$max_lmwt, scoring"
+      mkdir -p $dir/scoring $dir/log
+      ksnn-am-forward --class-frame-counts=exp/targets/train_pdf.counts --measures=$dir/measures.json \
+        exp/$m/final.mdl scp:data/$set/feats_cmvn.scp ark:$dir/loglikes.ark 2> $dir/log/forward.log
+      for lmwt in $(seq $min_lmwt $max_lmwt); do
+        decode-faster-mapped --acoustic-scale=$(awk -v w=$lmwt 'BEGIN { print 1 / w }') --beam=13 --max-active=7000 \
+          $model $graph/HCLG.fst ark:$dir/loglikes.ark ark,t:$dir/scoring/$lmwt.tra 2> $dir/log/decode.$lmwt.log
+      done
+      steps/score.sh --phone-map conf/phones.60-48-39.map --min-lmwt $min_lmwt --max-lmwt $max_lmwt \
+        data/$set $graph $dir > $dir/log/score.log 2>&1
+      log "  $(cat $dir/scoring_kaldi/best_wer)"
+      touch $dir/.done
+    done
+  done
+fi
+
+if run_stage 6; then
+  log "Stage 6: RESULTS (Table 1 layout) and training curves"
+  local/make_results.sh --models "$models" exp > RESULTS
+  cat RESULTS
+  touch exp/.done.6
+fi
