@@ -9,7 +9,7 @@
 # ali-to-pdf of <ali-dir>/ali.*.gz with <ali-dir>/final.mdl, decoding with <graph-dir>/HCLG.fst.
 #
 # Usage: ./run.sh --timit <TIMIT root> [--stage N] [--stop-stage N] [--models "lstm gru snn v1 v2"]
-#                 [--train-opts "--epochs=24 ..."] [--ali-dir DIR --graph-dir DIR]
+#                 [--train-opts "--epochs=24 ..."] [--ali-dir DIR [--dev-ali-dir DIR] --graph-dir DIR]
 # Each finished stage leaves exp/.done.<stage> (training and decoding: exp/<model>/.done and
 # exp/<model>/decode_<set>/.done); a rerun skips what is done (--stage N redoes N onwards).
 set -euo pipefail
@@ -19,6 +19,7 @@ stop_stage=100
 models="lstm gru snn v1 v2"
 train_opts=""
 ali_dir=
+dev_ali_dir=        # default: <ali-dir>_dev, as PyTorch-Kaldi's TIMIT instructions name it
 graph_dir=
 min_lmwt=1
 max_lmwt=10
@@ -90,7 +91,9 @@ if run_stage 3; then
   mkdir -p exp/targets
   for set in train dev; do
     if [ -n "$ali_dir" ]; then
-      ali-to-pdf $model "ark:gunzip -c $ali_dir/ali.*.gz |" ark:exp/targets/$set.ark 2> exp/targets/ali_to_pdf_$set.log
+      dir=$ali_dir; [ $set = dev ] && dir=${dev_ali_dir:-${ali_dir}_dev}
+      ls $dir/ali.*.gz > /dev/null || { echo "$0: no alignments $dir/ali.*.gz for $set" >&2; exit 1; }
+      ali-to-pdf $model "ark:gunzip -c $dir/ali.*.gz |" ark:exp/targets/$set.ark 2> exp/targets/ali_to_pdf_$set.log
     else
       local/phn_to_targets.sh data/$set data/lang $model ark:exp/targets/$set.ark
     fi
