@@ -6,13 +6,15 @@ import Testing
 @Suite struct RecipeTests {
   static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
 
-  /// A scratch copy of egs/ beside links to recipes/ and to ksnn under every tool name, so
+  /// A scratch copy of egs/ beside links to recipes/, conf/ and to ksnn under every tool name, so
   /// that recipe outputs stay out of the source tree.
   func scratchTree() throws -> String {
     let root = NSTemporaryDirectory() + "ksnn-recipe-" + UUID().uuidString
     let fm = FileManager.default
     try fm.createDirectory(atPath: root + "/bin", withIntermediateDirectories: true)
-    try fm.createSymbolicLink(atPath: root + "/recipes", withDestinationPath: Self.repository + "/recipes")
+    for shared in ["recipes", "conf"] {
+      try fm.createSymbolicLink(atPath: root + "/" + shared, withDestinationPath: Self.repository + "/" + shared)
+    }
     for tool in try Ksnn.run(["--list-tools"]).stdoutText.split(separator: "\n").map(String.init) + ["ksnn"] {
       try fm.createSymbolicLink(atPath: root + "/bin/" + tool, withDestinationPath: Ksnn.binary)
     }
