@@ -27,7 +27,6 @@ nj=2
 . ./path.sh
 . utils/parse_options.sh
 [ -n "$timit" ] || { echo "Usage: $0 --timit <TIMIT root> [options] (see the header of $0)" >&2; exit 1; }
-confs=$ksnn_root/recipes/conf
 
 log() { echo "$(date '+%Y-%m-%d %H:%M:%S') ($(basename "$0")) $*"; }
 # run_stage N: true when stage N is due (inside --stage..--stop-stage and not done yet, or forced).
@@ -75,10 +74,7 @@ fi
 if run_stage 2; then
   log "Stage 2: 40-dim fbank, per-speaker CMVN"
   for set in train dev test; do
-    steps/make_fbank.sh --nj $nj --fbank-config conf/fbank.conf data/$set exp/make_fbank/$set fbank > exp/make_fbank_$set.log
-    steps/compute_cmvn_stats.sh data/$set exp/make_fbank/$set fbank > exp/cmvn_$set.log
-    apply-cmvn --utt2spk=ark:data/$set/utt2spk scp:data/$set/cmvn.scp scp:data/$set/feats.scp \
-      ark,scp:$PWD/fbank/cmvn_$set.ark,data/$set/feats_cmvn.scp 2> exp/make_fbank/$set/apply_cmvn.log
+    steps/make_fbank_cmvn.sh --nj $nj --fbank-config conf/fbank.conf data/$set exp/make_fbank/$set fbank > /dev/null
   done
   log "  $(feat-to-len --print-args=false scp:data/train/feats.scp 2> /dev/null) training frames"
   touch exp/.done.2
@@ -102,37 +98,20 @@ if run_stage 3; then
   touch exp/.done.3
 fi
 
+# Stages 4 and 5 skip models and decodes that are done, unless --stage forces them.
 if run_stage 4; then
-  for m in $models; do
-    [ -f exp/$m/.done ] && [ "$forced" -eq 0 -o "$forced" -gt 4 ] && { log "Stage 4: $m already trained"; continue; }
-    rm -f exp/$m/.done
-    log "Stage 4: training $m ($confs/$m.conf $train_opts); log in exp/$m/log/train.log"
-    mkdir -p exp/$m/log
-    ksnn-am-train --config=$confs/$m.conf $train_opts --num-targets=$npdf \
-      scp:data/train/feats_cmvn.scp ark:exp/targets/train.ark scp:data/dev/feats_cmvn.scp ark:exp/targets/dev.ark exp/$m \
-      2> exp/$m/log/train.log
-    touch exp/$m/.done
-    tail -1 exp/$m/history.tsv | awk -v m=$m '{ printf "  %s: %d epochs, dev frame accuracy %.1f%%\n", m, $1, 100 * $7 }'
-  done
+  log "Stage 4: training $models"
+  steps/train_am.sh --models "$models" --train-opts "$train_opts" --force $([ "$forced" -gt 0 ] && [ "$forced" -le 4 ] && echo true || echo false) \
+    $npdf data/train ark:exp/targets/train.ark data/dev ark:exp/targets/dev.ark exp
 fi
 
 if run_stage 5; then
+  log "Stage 5: log-likelihoods, decoding at LM weights $min_lmwt..$max_lmwt, 39-phone PER"
   for m in $models; do
     for set in dev test; do
-      dir=exp/$m/decode_$set
-      [ -f $dir/.done ] && [ $dir/.done -nt exp/$m/final.mdl ] && [ "$forced" -eq 0 -o "$forced" -gt 5 ] && { log "Stage 5: $m on $set already scored"; continue; }
-      log "Stage 5: $m on $set: log-likelihoods, decoding at LM weights $min_lmwt..$max_lmwt, scoring"
-      mkdir -p $dir/scoring $dir/log
-      ksnn-am-forward --class-frame-counts=exp/targets/train_pdf.counts --measures=$dir/measures.json \
-        exp/$m/final.mdl scp:data/$set/feats_cmvn.scp ark:$dir/loglikes.ark 2> $dir/log/forward.log
-      for lmwt in $(seq $min_lmwt $max_lmwt); do
-        decode-faster-mapped --acoustic-scale=$(awk -v w=$lmwt 'BEGIN { print 1 / w }') --beam=13 --max-active=7000 \
-          $model $graph/HCLG.fst ark:$dir/loglikes.ark ark,t:$dir/scoring/$lmwt.tra 2> $dir/log/decode.$lmwt.log
-      done
-      steps/score.sh --phone-map conf/phones.60-48-39.map --min-lmwt $min_lmwt --max-lmwt $max_lmwt \
-        data/$set $graph $dir > $dir/log/score.log 2>&1
-      log "  $(cat $dir/scoring_kaldi/best_wer)"
-      touch $dir/.done
+      steps/decode_am.sh --phone-map conf/phones.60-48-39.map --min-lmwt $min_lmwt --max-lmwt $max_lmwt \
+        --force $([ "$forced" -gt 0 ] && [ "$forced" -le 5 ] && echo true || echo false) \
+        exp/$m $model $graph exp/targets/train_pdf.counts data/$set exp/$m/decode_$set
     done
   done
 fi

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Synthesizes a small corpus in the exact layout of LibriSpeech (openslr.org/12), so that
+# egs/librispeech/s5 runs on it unchanged: <root>/LibriSpeech/{train-clean-100,dev-clean,
+# test-clean}/<spk>/<chapter>/<spk>-<chapter>-<nnnn>.flac with <spk>-<chapter>.trans.txt
+# (upper-case words), LibriSpeech/SPEAKERS.TXT, and <root>/librispeech-lexicon.txt
+# ("WORD<TAB>PHONES", here festival's own pronunciations of the words it spoke).
+# Speakers are festival's diphone voices at several pitch shifts; deterministic.
+#
+# Usage: local/make_corpus.sh [--train-speakers N] [--sentences-per-speaker N] <root>
+set -euo pipefail
+train_speakers=8
+sentences_per_speaker=6
+. utils/parse_options.sh
+[ $# -eq 1 ] || { echo "Usage: $0 [--train-speakers N] [--sentences-per-speaker N] <root>" >&2; exit 1; }
+root=$1
+for tool in festival sox flac; do command -v $tool > /dev/null || { echo "$0: $tool not found (make deps installs it)" >&2; exit 1; }; done
+pool=local/sentences.txt
+npool=$(wc -l < $pool)
+tmp=$(mktemp -d)
+trap 'rm -rf $tmp' EXIT
+rm -rf $root
+mkdir -p $root/LibriSpeech
+
+# speaker id, subset, voice, pitch shift in cents
+{
+  for ((i = 0; i < train_speakers; i++)); do
+    echo "$((100 + 7 * i)) train-clean-100 $([ $((i % 2)) -eq 0 ] && echo kal || echo ked) $(( (i / 2) % 4 * 150 - 150 ))"
+  done
+  echo "1272 dev-clean kal 300"; echo "1462 dev-clean ked -100"
+  echo "1089 test-clean ked 0"; echo "1188 test-clean kal 250"
+} > $tmp/speakers
+{
+  echo "; ID  |SEX| SUBSET           |MINUTES| NAME"
+  awk '{ printf "%-5s| %s | %-16s | 0.00 | festival %s %+d cents\n", $1, ($4 > 100 ? "F" : "M"), $2, $3, $4 }' $tmp/speakers
+} > $root/LibriSpeech/SPEAKERS.TXT
+
+n=0
+: > $tmp/prons
+while read -r spk subset voice cents; do
+  chapter=$((spk * 10 + 1))
+  dir=$root/LibriSpeech/$subset/$spk/$chapter
+  mkdir -p $dir
+  for ((j = 0; j < sentences_per_speaker; j++)); do
+    k=$(( (n * 3 + j) % npool ))
+    printf "%s-%s-%04d %s\n" $spk $chapter $j "$(sed -n "$((k + 1))p" $pool)"
+  done > $tmp/$spk.list
+  n=$((n + 1))
+  {
+    echo "(voice_${voice}_diphone)"
+    while read -r utt text; do
+      echo "(set! utt (SynthText \"${text//\"/}\"))"
+      echo "(utt.save.wave utt \"$tmp/$utt.raw.wav\" 'riff)"
+      echo "(set! fd (fopen \"$tmp/$utt.prons\" \"w\"))"
+      echo "(mapcar (lambda (s) (format fd \"%s %s\n\" (item.feat s 'R:SylStructure.parent.parent.name) (item.name s))) (utt.relation.items utt 'Segment))"
+      echo "(fclose fd)"
+    done < $tmp/$spk.list
+  } > $tmp/$spk.scm
+  festival -b $tmp/$spk.scm < /dev/null
+  while read -r utt text; do
+    sox -R -G $tmp/$utt.raw.wav -r 16000 -b 16 -c 1 $tmp/$utt.wav pitch $cents
+    flac -s -f --best -o $dir/$utt.flac $tmp/$utt.wav
+    # Segments of one word follow each other; a word's first pronunciation is kept.
+    awk '$2 != "pau" { w = toupper($1); gsub(/[^A-Z\x27]/, "", w)
+                       if (w != prev) { if (prev != "") print prev "\t" p; prev = w; p = $2 } else p = p " " $2 }
+         END { if (prev != "") print prev "\t" p }' $tmp/$utt.prons >> $tmp/prons
+  done < $tmp/$spk.list
+  # Transcripts as LibriSpeech writes them: upper case, no punctuation except apostrophes.
+  awk '{ printf "%s", $1; for (i = 2; i <= NF; i++) { w = toupper($i); gsub(/[^A-Z\x27]/, "", w); printf " %s", w }; print "" }' \
+    $tmp/$spk.list > $dir/$spk-$chapter.trans.txt
+done < $tmp/speakers
+awk -F'\t' '!seen[$1]++' $tmp/prons | sort > $root/librispeech-lexicon.txt
+echo "$0: $(find $root -name '*.flac' | wc -l) utterances of $(wc -l < $tmp/speakers) speakers, $(wc -l < $root/librispeech-lexicon.txt) words in the lexicon, under $root"
