@@ -59,4 +59,26 @@ import Testing
     #expect(again.status == 0)
     #expect(again.stdoutText.contains("Stage 2 already done") && again.stdoutText.contains("lstm: already trained") && again.stdoutText.contains("already scored"))
   }
+
+  @Test func miniLibriSpeechRunsEveryStage() throws {
+    let root = try scratchTree()
+    defer { try? FileManager.default.removeItem(atPath: root) }
+    let dir = root + "/egs/mini_librispeech/s5"
+    let run = try Ksnn.sh(
+      "./run.sh --train-speakers 6 --sentences-per-speaker 8 --hidden 96 --epochs 12 --models lstm --max-lmwt 4", in: dir)
+    #expect(run.status == 0, "\(run.stdoutText)\n\(run.stderr)")
+    let fm = FileManager.default
+    // LibriSpeech layout: FLAC, per-chapter transcripts, SPEAKERS.TXT, the lexicon.
+    #expect(fm.fileExists(atPath: dir + "/corpus/LibriSpeech/test-clean/1089/10891/1089-10891-0000.flac"))
+    #expect(fm.fileExists(atPath: dir + "/corpus/LibriSpeech/SPEAKERS.TXT"))
+    let wavScp = try String(contentsOfFile: dir + "/data/dev_clean/wav.scp", encoding: .utf8)
+    #expect(wavScp.hasPrefix("1272-12721-0000 flac -c -d -s "))
+    for f in [
+      "data/lang/lexicon.int", "data/lang_test/G.fst", "exp/mono/graph/HCLG.fst", "exp/align3/final.mdl", "exp/targets/train.ark",
+      "exp/lstm/final.mdl", "exp/lstm/decode_test/scoring_kaldi/best_wer", "RESULTS",
+    ] { #expect(fm.fileExists(atPath: dir + "/" + f), "\(f)") }
+    let best = try String(contentsOfFile: dir + "/exp/lstm/decode_test/scoring_kaldi/best_wer", encoding: .utf8)
+    let wer = Double(best.split(separator: " ")[1]) ?? 100
+    #expect(wer < 85, "test WER \(wer): \(best)")
+  }
 }

@@ -59,14 +59,22 @@ while read -r spk subset voice cents; do
   while read -r utt text; do
     sox -R -G $tmp/$utt.raw.wav -r 16000 -b 16 -c 1 $tmp/$utt.wav pitch $cents
     flac -s -f --best -o $dir/$utt.flac $tmp/$utt.wav
-    # Segments of one word follow each other; a word's first pronunciation is kept.
-    awk '$2 != "pau" { w = toupper($1); gsub(/[^A-Z\x27]/, "", w)
-                       if (w != prev) { if (prev != "") print prev "\t" p; prev = w; p = $2 } else p = p " " $2 }
-         END { if (prev != "") print prev "\t" p }' $tmp/$utt.prons >> $tmp/prons
+    # Segments of one word follow each other. Festival's words are paired with the
+    # transcript's by position (festival may fold "man's" into "man"), so the lexicon has the
+    # transcript's spelling.
+    awk '$2 != "pau" { if ($1 != prev) { if (prev != "") print p; prev = $1; p = $2 } else p = p " " $2 }
+         END { if (prev != "") print p }' $tmp/$utt.prons > $tmp/$utt.phones
+    echo "$text" | tr 'a-z' 'A-Z' | tr -cd "A-Z' \n" | tr ' ' '\n' | grep -v '^$' > $tmp/$utt.words
+    if [ $(wc -l < $tmp/$utt.words) -eq $(wc -l < $tmp/$utt.phones) ]; then
+      paste $tmp/$utt.words $tmp/$utt.phones >> $tmp/prons
+    else
+      echo "$0: festival's words of $utt do not pair with its transcript; its words stay out of the lexicon" >&2
+    fi
   done < $tmp/$spk.list
   # Transcripts as LibriSpeech writes them: upper case, no punctuation except apostrophes.
-  awk '{ printf "%s", $1; for (i = 2; i <= NF; i++) { w = toupper($i); gsub(/[^A-Z\x27]/, "", w); printf " %s", w }; print "" }' \
-    $tmp/$spk.list > $dir/$spk-$chapter.trans.txt
+  while read -r utt text; do
+    echo "$utt $(echo "$text" | tr 'a-z' 'A-Z' | tr -cd "A-Z' " | tr -s ' ')"
+  done < $tmp/$spk.list > $dir/$spk-$chapter.trans.txt
 done < $tmp/speakers
 awk -F'\t' '!seen[$1]++' $tmp/prons | sort > $root/librispeech-lexicon.txt
 echo "$0: $(find $root -name '*.flac' | wc -l) utterances of $(wc -l < $tmp/speakers) speakers, $(wc -l < $root/librispeech-lexicon.txt) words in the lexicon, under $root"

@@ -14,7 +14,7 @@ json() { tr -d '\n' < $1 | grep -o "\"$2\": [^,}]*" | head -1 | sed 's/.*: //'; 
 jlist() { tr -d '\n' < $1 | grep -o "\"$2\": \[[^]]*\]" | sed 's/.*\[//; s/\]//; s/ //g'; }
 best() { [ -f $1 ] && awk '{ print $2 }' $1 || echo "-"; }
 
-echo "# $metric on dev and test (39 phones for TIMIT), the measures of Table 1 (Ponghiran & Roy 2022)"
+echo "# $metric on dev and test$([ $metric = PER ] && echo " (39 phones)"), with the measures of Table 1 (Ponghiran & Roy 2022)"
 echo
 echo "| model | output precision (bits) | threshold | params total | params recurrent stack | $metric dev | $metric test | % zero outputs (input, layer 1, layer 2) | mults/frame vs LSTM | mults/frame vs GRU |"
 echo "|---|---|---|---|---|---|---|---|---|---|"

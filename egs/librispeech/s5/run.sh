@@ -1,0 +1,158 @@
+#!/usr/bin/env bash
+# LibriSpeech (train-clean-100, dev-clean, test-clean) word recognition with the paper's five
+# acoustic models: Kaldi's data preparation, a lexicon (librispeech-lexicon.txt) and a word
+# LM (an ARPA file, or a bigram estimated from the training transcripts), 40-dim fbank with
+# per-speaker CMVN, flat-start targets (equal alignment) refined by forced realignment with a
+# network, training of the five models, decoding and WER.
+#
+# Frame targets can come from a Kaldi system instead (drop-in path): --ali-dir (train) and
+# --dev-ali-dir with their final.mdl, and --graph-dir with its HCLG.fst and words.txt.
+#
+# Usage: ./run.sh --corpus <dir holding LibriSpeech/> [--lexicon FILE] [--lm ARPA] [--stage N] [--stop-stage N]
+#                 [--models "lstm gru snn v1 v2"] [--train-opts "..."] [--align-opts "..."] [--realign-iters N]
+set -euo pipefail
+corpus=
+lexicon=            # default: <corpus>/librispeech-lexicon.txt
+lm=                 # default: a bigram estimated from the training transcripts
+stage=0
+stop_stage=100
+models="lstm gru snn v1 v2"
+train_opts=""
+align_opts="--architecture=lstm --hidden-dim=128 --epochs=6"   # the network that realigns
+realign_iters=3
+ali_dir=
+dev_ali_dir=
+graph_dir=
+min_lmwt=1
+max_lmwt=10
+nj=2
+. ./path.sh
+. utils/parse_options.sh
+[ -n "$corpus" ] || { echo "Usage: $0 --corpus <dir holding LibriSpeech/> [options] (see the header of $0)" >&2; exit 1; }
+lexicon=${lexicon:-$corpus/librispeech-lexicon.txt}
+sets="train_clean_100 dev_clean test_clean"
+train=data/train_clean_100 dev=data/dev_clean
+
+log() { echo "$(date '+%Y-%m-%d %H:%M:%S') ($(basename "$0")) $*"; }
+forced=$stage
+run_stage() {
+  [ $1 -ge $stage ] && [ $1 -le $stop_stage ] || return 1
+  [ $1 -ge $forced ] && [ "$forced" -gt 0 ] && return 0
+  [ -f exp/.done.$1 ] && { log "Stage $1 already done (exp/.done.$1); skipping"; return 1; }
+  return 0
+}
+mkdir -p exp
+model=exp/mono/final.mdl graph=exp/mono/graph
+[ -n "$ali_dir" ] && { model=$ali_dir/final.mdl; graph=$graph_dir; }
+
+if run_stage 0; then
+  log "Stage 0: data preparation from $corpus/LibriSpeech"
+  for set in $sets; do local/data_prep.sh $corpus/LibriSpeech/${set//_/-} data/$set; done
+  touch exp/.done.0
+fi
+
+if run_stage 1; then
+  log "Stage 1: dictionary from $lexicon, lang, word LM, monophone topology and decoding graph"
+  dict=data/local/dict
+  mkdir -p $dict exp/mono
+  [ -f $lexicon ] || { echo "$0: no lexicon $lexicon" >&2; exit 1; }
+  { echo "!SIL SIL"; echo "<UNK> SPN"; tr '\t' ' ' < $lexicon; } > $dict/lexicon.txt
+  printf 'SIL\nSPN\n' > $dict/silence_phones.txt
+  echo SIL > $dict/optional_silence.txt
+  tr '\t' ' ' < $lexicon | cut -d' ' -f2- | tr ' ' '\n' | grep -v '^$' | sort -u > $dict/nonsilence_phones.txt
+  utils/prepare_lang.sh --sil-prob 0.5 $dict "<UNK>" data/local/lang_tmp data/lang > exp/prepare_lang.log
+  # Word ids of the transcripts (OOV words -> <UNK>) and the integer lexicon for alignment.
+  for set in $sets; do
+    awk -v map=data/lang/words.txt 'BEGIN { while ((getline l < map) > 0) { split(l, a, " "); id[a[1]] = a[2] } }
+      { printf "%s", $1; for (i = 2; i <= NF; i++) printf " %s", ($i in id) ? id[$i] : id["<UNK>"]; print "" }' data/$set/text > data/$set/text.int
+  done
+  awk -v w=data/lang/words.txt -v p=data/lang/phones.txt 'BEGIN { while ((getline l < w) > 0) { split(l, a, " "); wid[a[1]] = a[2] }
+      while ((getline l < p) > 0) { split(l, a, " "); pid[a[1]] = a[2] } }
+    { printf "%s", wid[$1]; for (i = 2; i <= NF; i++) printf " %s", pid[$i]; print "" }' $dict/lexicon.txt > data/lang/lexicon.int
+  rm -rf data/lang_test && cp -r data/lang data/lang_test
+  if [ -z "$lm" ]; then
+    lm=data/local/lm_bigram.arpa
+    awk '{ for (i = 2; i <= NF; i++) printf "%s%s", $i, (i < NF ? " " : "\n") }' $train/text > data/local/lm_text
+    build-arpa-lm --order=2 data/local/lm_text $lm 2> exp/build_arpa_lm.log
+  fi
+  arpa2fst --disambig-symbol=#0 --read-symbol-table=data/lang_test/words.txt $lm data/lang_test/G.fst 2> exp/arpa2fst.log
+  if [ -z "$ali_dir" ]; then
+    init-mono-model data/lang/topo exp/mono/final.mdl 2> exp/init_mono_model.log
+    utils/mkgraph.sh --self-loop-scale 1.0 data/lang_test exp/mono $graph > exp/mkgraph.log
+  fi
+  log "  $(wc -l < $dict/nonsilence_phones.txt) phones, $(($(wc -l < data/lang/words.txt) - 4)) words; LM $lm"
+  touch exp/.done.1
+fi
+
+if run_stage 2; then
+  log "Stage 2: 40-dim fbank, per-speaker CMVN"
+  for set in $sets; do
+    steps/make_fbank_cmvn.sh --nj $nj --fbank-config conf/fbank.conf data/$set exp/make_fbank/$set fbank > /dev/null
+  done
+  log "  $(feat-to-len --print-args=false scp:$train/feats.scp 2> /dev/null) training frames"
+  touch exp/.done.2
+fi
+
+npdf=$(hmm-info --print-args=false $model 2> /dev/null | awk '/pdfs/ { print $NF }')
+sil=$(awk '$1 == "SIL" { print $2 }' data/lang/phones.txt 2> /dev/null || true)
+
+if run_stage 3; then
+  mkdir -p exp/targets
+  if [ -n "$ali_dir" ]; then
+    log "Stage 3: frame targets from $ali_dir (ali-to-pdf)"
+    ali-to-pdf $model "ark:gunzip -c $ali_dir/ali.*.gz |" ark:exp/targets/train.ark 2> exp/targets/ali_to_pdf_train.log
+    ali-to-pdf $model "ark:gunzip -c ${dev_ali_dir:-${ali_dir}_dev}/ali.*.gz |" ark:exp/targets/dev.ark 2> exp/targets/ali_to_pdf_dev.log
+  else
+    log "Stage 3: flat start (equal alignment), then $realign_iters realignment(s) with a network ($align_opts)"
+    for set in train_clean_100 dev_clean; do
+      align-equal-phones --lexicon=data/lang/lexicon.int $model scp:data/$set/feats_cmvn.scp ark:data/$set/text.int \
+        ark:exp/targets/ali_$set.ark 2> exp/targets/align_equal_$set.log
+    done
+    for iter in $(seq 1 $realign_iters); do
+      for set in train_clean_100 dev_clean; do
+        ali-to-pdf $model ark:exp/targets/ali_$set.ark ark:exp/targets/pdf_$set.ark 2> /dev/null
+      done
+      analyze-counts --binary=false --counts-dim=$npdf ark:exp/targets/pdf_train_clean_100.ark exp/targets/align_pdf.counts 2> /dev/null
+      mkdir -p exp/align$iter/log
+      ksnn-am-train $align_opts --num-targets=$npdf scp:$train/feats_cmvn.scp ark:exp/targets/pdf_train_clean_100.ark \
+        scp:$dev/feats_cmvn.scp ark:exp/targets/pdf_dev_clean.ark exp/align$iter 2> exp/align$iter/log/train.log
+      for set in train_clean_100 dev_clean; do
+        ksnn-am-forward --class-frame-counts=exp/targets/align_pdf.counts exp/align$iter/final.mdl scp:data/$set/feats_cmvn.scp \
+          ark:exp/align$iter/loglikes_$set.ark 2> exp/align$iter/log/forward_$set.log
+        align-phones-mapped --lexicon=data/lang/lexicon.int --optional-silence=$sil --beam=100 --retry-beam=1000 $model \
+          ark:exp/align$iter/loglikes_$set.ark ark:data/$set/text.int ark:exp/targets/ali_$set.ark 2> exp/align$iter/log/align_$set.log
+        rm exp/align$iter/loglikes_$set.ark
+      done
+      log "  realignment $iter: $(tail -1 exp/align$iter/history.tsv | awk '{ printf "aligner dev frame accuracy %.1f%%", 100 * $7 }')"
+    done
+    ali-to-pdf $model ark:exp/targets/ali_train_clean_100.ark ark:exp/targets/train.ark 2> /dev/null
+    ali-to-pdf $model ark:exp/targets/ali_dev_clean.ark ark:exp/targets/dev.ark 2> /dev/null
+  fi
+  analyze-counts --binary=false --counts-dim=$npdf ark:exp/targets/train.ark exp/targets/train_pdf.counts 2> exp/targets/analyze_counts.log
+  touch exp/.done.3
+fi
+
+# Stages 4 and 5 skip models and decodes that are done, unless --stage forces them.
+if run_stage 4; then
+  log "Stage 4: training $models"
+  steps/train_am.sh --models "$models" --train-opts "$train_opts" --force $([ "$forced" -gt 0 ] && [ "$forced" -le 4 ] && echo true || echo false) \
+    $npdf $train ark:exp/targets/train.ark $dev ark:exp/targets/dev.ark exp
+fi
+
+if run_stage 5; then
+  log "Stage 5: log-likelihoods, decoding at LM weights $min_lmwt..$max_lmwt, WER"
+  for m in $models; do
+    for set in dev_clean test_clean; do
+      steps/decode_am.sh --min-lmwt $min_lmwt --max-lmwt $max_lmwt \
+        --force $([ "$forced" -gt 0 ] && [ "$forced" -le 5 ] && echo true || echo false) \
+        exp/$m $model $graph exp/targets/train_pdf.counts data/$set exp/$m/decode_${set%_clean}
+    done
+  done
+fi
+
+if run_stage 6; then
+  log "Stage 6: RESULTS (Table 1 layout) and training curves"
+  local/make_results.sh --metric WER --models "$models" exp > RESULTS
+  cat RESULTS
+  touch exp/.done.6
+fi

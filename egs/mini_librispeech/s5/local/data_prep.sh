@@ -1,0 +1,1 @@
+../../../librispeech/s5/local/data_prep.sh

@@ -1,0 +1,1 @@
+../../../librispeech/s5/local/make_results.sh
