@@ -81,4 +81,37 @@ import Testing
     let wer = Double(best.split(separator: " ")[1]) ?? 100
     #expect(wer < 85, "test WER \(wer): \(best)")
   }
+
+  /// The drop-in path with a real Kaldi TIMIT tri3 system: targets from its alignments
+  /// (the recipe's --ali-dir stage), decoding of its log-likelihoods with its HCLG.fst, and
+  /// scoring with the 60-48-39 phone map through the recipe's scoring step.
+  @Test func timitRecipeTakesAKaldiSystem() throws {
+    let root = try scratchTree()
+    defer { try? FileManager.default.removeItem(atPath: root) }
+    let tri3 = Self.repository + "/Tests/DecodingTests/Fixtures/tri3"
+    let dir = root + "/egs/timit/s5"
+    let setup = """
+      set -e
+      export PATH=\(root)/bin:$PATH
+      for d in tri3_ali tri3_ali_dev; do mkdir -p ../../../$d; ln -s \(tri3)/final.mdl \(tri3)/ali.1.gz ../../../$d/; done
+      mkdir -p ../../../graph data/dev exp/tri3/decode_dev/scoring
+      ln -s \(tri3)/HCLG.fst \(tri3)/words.txt ../../../graph/
+      ./run.sh --timit /nowhere --stage 3 --stop-stage 3 --ali-dir ../../../tri3_ali --graph-dir ../../../graph
+      cp \(tri3)/ref.txt data/dev/text
+      awk '{ print $1, substr($1, 1, 5) }' data/dev/text > data/dev/utt2spk
+      decode-faster-mapped --acoustic-scale=0.2 --beam=13 --max-active=7000 ../../../tri3_ali/final.mdl ../../../graph/HCLG.fst \\
+        ark:\(tri3)/loglikes.ark ark,t:exp/tri3/decode_dev/scoring/5.tra 2> /dev/null
+      steps/score.sh --phone-map conf/phones.60-48-39.map --min-lmwt 5 --max-lmwt 5 data/dev ../../../graph exp/tri3/decode_dev > /dev/null
+      """
+    let run = try Ksnn.sh(setup, in: dir)
+    #expect(run.status == 0, "\(run.stdoutText)\n\(run.stderr)")
+    let targets = try Ksnn.run(["copy-int-vector", "ark:" + dir + "/exp/targets/train.ark", "ark,t:-"]).stdoutText
+    #expect(targets == (try String(contentsOfFile: tri3 + "/ali_pdf.txt", encoding: .utf8)))
+    #expect(try String(contentsOfFile: dir + "/exp/tri3/decode_dev/scoring/5.tra", encoding: .utf8)
+      == (try String(contentsOfFile: tri3 + "/expected_words.int", encoding: .utf8)))
+    let best = try String(contentsOfFile: dir + "/exp/tri3/decode_dev/scoring_kaldi/best_wer", encoding: .utf8)
+    #expect(best.hasPrefix("%WER "), "\(best)")
+    let per = Double(best.split(separator: " ")[1]) ?? 100
+    #expect(per < 35, "tri3 PER on 6 dev utterances: \(best)")
+  }
 }

@@ -73,7 +73,7 @@ for lmwt in $(seq $min_lmwt $max_lmwt); do
 done
 [ $scored -gt 0 ] || { echo "$0: no hypotheses ($dir/scoring/<LMWT>.tra or .txt for LMWT in $min_lmwt..$max_lmwt)" >&2; exit 1; }
 
-grep WER $dir/wer_* | "$(dirname "$0")/../utils/best_wer.sh" > $dir/scoring_kaldi/best_wer
+grep -H WER $dir/wer_* | "$(dirname "$0")/../utils/best_wer.sh" > $dir/scoring_kaldi/best_wer
 best=$(awk '{print $NF}' $dir/scoring_kaldi/best_wer | sed 's:.*/wer_::')
 align-text --special-symbol="$special_symbol" ark:$dir/scoring/test_filt.txt ark:$dir/scoring/$best.hyp.txt ark,t:- \
     2> $dir/scoring/log/align.log \
