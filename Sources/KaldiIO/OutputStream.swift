@@ -171,3 +171,17 @@ public final class OutputStream {
     if let temporaryPath { unlink(temporaryPath) }
   }
 }
+
+extension OutputStream {
+  /// Writes `bytes` as the whole content of `wxfilename` (file, `-` or `| command`), which
+  /// appears complete or not at all.
+  public static func writeWhole(_ bytes: some Collection<UInt8>, to wxfilename: String) throws {
+    let stream = try OutputStream.open(wxfilename)
+    try Array(bytes).withUnsafeBytes { try stream.write($0) }
+    try stream.commit()
+  }
+
+  public static func writeWhole(_ text: String, to wxfilename: String) throws {
+    try writeWhole(Array(text.utf8), to: wxfilename)
+  }
+}

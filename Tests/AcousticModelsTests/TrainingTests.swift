@@ -70,6 +70,7 @@ func weights(_ model: AcousticModel) -> [[Float]] {
     let trainer = try makeTrainer(arch, dir: dir, options: options, bits: arch == .snn ? 32 : 6, threshold: arch == .snn ? 0 : 3)
     try trainer.run()
     let accuracy = try trainer.evaluate(trainer.dev).frameAccuracy
+    #expect(trainer.lastDevMeasures?.frameAccuracy == accuracy)
     #expect(accuracy > (arch == .snn ? 0.45 : 0.8), "\(arch): dev frame accuracy \(accuracy)")
     #expect(trainer.history.count == options.epochs)
     #expect(FileManager.default.fileExists(atPath: dir + "/final.mdl"))
@@ -92,7 +93,8 @@ func weights(_ model: AcousticModel) -> [[Float]] {
     let b1 = try makeTrainer(.v2, dir: dirB, options: options)
     b1.stopAfterBatches = 9  // mid second epoch, one batch after a checkpoint
     try b1.run()
-    let b2 = try Trainer.resume(options: options, train: b1.train, dev: b1.dev, directory: dirB)
+    let b2 = try Trainer.resume(
+      from: try ModelFile.read(dirB + "/checkpoint.mdl"), options: options, train: b1.train, dev: b1.dev, directory: dirB)
     try b2.run()
     #expect(weights(b2.model) == weights(a.model))
     #expect(b2.history == a.history)

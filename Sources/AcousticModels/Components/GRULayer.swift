@@ -7,12 +7,9 @@ import Glibc
 /// product, recurrent dropout on the candidate with a non-inverted mask.
 /// Gate order in W, U and the batch norm: update z, reset r, candidate.
 public final class GRULayer: GatedRecurrentLayer, RecurrentLayer {
-  private var input: [Float] = []
   private var gates: [Float] = []  // T·B × 3H: z, r, tanh(candidate) before the mask
   private var resetHidden: [Float] = []  // r ⊙ h(t−1)
   private var output: [Float] = []
-  private var mask: [Float] = []
-  private var steps = 0, batch = 0
 
   public init(inputDim: Int, hiddenDim: Int, dropout: Float, momentum: Float, name: String, rng: inout RandomSource) {
     super.init(gates: 3, inputDim: inputDim, hiddenDim: hiddenDim, dropout: dropout, momentum: momentum, name: name, rng: &rng)
@@ -20,12 +17,7 @@ public final class GRULayer: GatedRecurrentLayer, RecurrentLayer {
 
   public func propagate(_ x: [Float], steps: Int, batch: Int, training: Bool, rng: inout RandomSource) -> [Float] {
     let h = hiddenDim, g = 3 * h, width = batch * h
-    self.steps = steps
-    self.batch = batch
-    input = x
-    gates = w.apply(x, rows: steps * batch)
-    norm.propagate(&gates, rows: steps * batch, training: training)
-    mask = DropoutMask.nonInverted(batch: batch, hidden: h, p: dropout, training: training, rng: &rng)
+    gates = projectInput(x, steps: steps, batch: batch, training: training, invertedMask: false, rng: &rng)
     resetHidden = .zeros(steps * width)
     output = .zeros(steps * width)
     var zr = [Float].zeros(batch * 2 * h), uh = [Float].zeros(width)
@@ -141,7 +133,6 @@ public final class GRULayer: GatedRecurrentLayer, RecurrentLayer {
         }
       }
     }
-    norm.backpropagate(&dGates)
-    return w.backpropagate(dGates, input: input, rows: steps * batch)
+    return backpropagateInput(&dGates)
   }
 }

@@ -6,13 +6,10 @@ import Glibc
 /// orthogonal recurrent blocks, recurrent dropout on the candidate with a non-inverted mask.
 /// Gate order in W, U and the batch norm: forget, input, output, candidate.
 public final class LSTMLayer: GatedRecurrentLayer, RecurrentLayer {
-  private var input: [Float] = []
   private var gates: [Float] = []  // T·B × 4H, after the non-linearities
   private var cell: [Float] = []
   private var tanhCell: [Float] = []
   private var output: [Float] = []
-  private var mask: [Float] = []
-  private var steps = 0, batch = 0
 
   public init(inputDim: Int, hiddenDim: Int, dropout: Float, momentum: Float, name: String, rng: inout RandomSource) {
     super.init(gates: 4, inputDim: inputDim, hiddenDim: hiddenDim, dropout: dropout, momentum: momentum, name: name, rng: &rng)
@@ -20,12 +17,7 @@ public final class LSTMLayer: GatedRecurrentLayer, RecurrentLayer {
 
   public func propagate(_ x: [Float], steps: Int, batch: Int, training: Bool, rng: inout RandomSource) -> [Float] {
     let h = hiddenDim, g = 4 * h, width = batch * h
-    self.steps = steps
-    self.batch = batch
-    input = x
-    gates = w.apply(x, rows: steps * batch)
-    norm.propagate(&gates, rows: steps * batch, training: training)
-    mask = DropoutMask.nonInverted(batch: batch, hidden: h, p: dropout, training: training, rng: &rng)
+    gates = projectInput(x, steps: steps, batch: batch, training: training, invertedMask: false, rng: &rng)
     cell = .zeros(steps * width)
     tanhCell = .zeros(steps * width)
     output = .zeros(steps * width)
@@ -130,7 +122,6 @@ public final class LSTMLayer: GatedRecurrentLayer, RecurrentLayer {
         }
       }
     }
-    norm.backpropagate(&dGates)
-    return w.backpropagate(dGates, input: input, rows: steps * batch)
+    return backpropagateInput(&dGates)
   }
 }

@@ -10,27 +10,65 @@ public protocol RecurrentLayer: ParameterOwner {
   func backpropagate(_ dy: [Float]) -> [Float]
 }
 
-/// What LSTM and GRU layers share: per-gate Glorot input weights W, per-gate orthogonal
-/// recurrent weights U, batch norm over every gate's W·x, and recurrent dropout.
-public class GatedRecurrentLayer {
+/// What every recurrent layer here shares: input weights W without bias, applied to all
+/// frames of a batch at once, batch norm over W·x, a per-sequence recurrent-dropout mask,
+/// and what the backward pass needs of them.
+public class ProjectedLayer {
   public let inputDim: Int
   public let hiddenDim: Int
   public let dropout: Float
   var w: Projection
-  public var u: Parameter
   public let norm: BatchNorm
+  /// False for a model's first layer, whose input gradient (w.r.t. the features) nobody needs.
+  public var needsInputGradient = true
 
-  init(gates: Int, inputDim: Int, hiddenDim: Int, dropout: Float, momentum: Float, name: String, rng: inout RandomSource) {
+  // Saved by `projectInput` for `backpropagateInput` and the layers' own loops.
+  var input: [Float] = []
+  var mask: [Float] = []
+  var steps = 0, batch = 0
+
+  init(inputDim: Int, hiddenDim: Int, dropout: Float, momentum: Float, name: String, weights: [Float], outputs: Int) {
     self.inputDim = inputDim
     self.hiddenDim = hiddenDim
     self.dropout = dropout
+    w = Projection(name: name + ".W", outputs: outputs, inputs: inputDim, value: weights)
+    norm = BatchNorm(features: outputs, momentum: momentum, name: name + ".bn")
+  }
+
+  /// BN(W·x) for all T·B frames; keeps x, T, B and draws the dropout mask (inverted for the
+  /// spiking layers, PyTorch-Kaldi's non-inverted one for LSTM/GRU).
+  func projectInput(_ x: [Float], steps: Int, batch: Int, training: Bool, invertedMask: Bool, rng: inout RandomSource) -> [Float] {
+    self.steps = steps
+    self.batch = batch
+    input = x
+    var z = w.apply(x, rows: steps * batch)
+    norm.propagate(&z, rows: steps * batch, training: training)
+    mask = invertedMask
+      ? DropoutMask.inverted(batch: batch, hidden: hiddenDim, p: dropout, training: training, rng: &rng)
+      : DropoutMask.nonInverted(batch: batch, hidden: hiddenDim, p: dropout, training: training, rng: &rng)
+    return z
+  }
+
+  /// The input gradient from the gradient of the pre-activations BN(W·x) (which is consumed),
+  /// accumulating the gradients of W and the batch norm.
+  func backpropagateInput(_ dz: inout [Float]) -> [Float] {
+    norm.backpropagate(&dz)
+    return w.backpropagate(dz, input: input, rows: steps * batch, needInputGradient: needsInputGradient)
+  }
+}
+
+/// What LSTM and GRU layers share: per-gate Glorot input weights, per-gate orthogonal
+/// recurrent weights U.
+public class GatedRecurrentLayer: ProjectedLayer {
+  public var u: Parameter
+
+  init(gates: Int, inputDim: Int, hiddenDim: Int, dropout: Float, momentum: Float, name: String, rng: inout RandomSource) {
     let h = hiddenDim
     var wv = [Float](), uv = [Float]()
     for _ in 0..<gates { wv += Initializer.glorot(rows: h, cols: inputDim, rng: &rng) }
     for _ in 0..<gates { uv += Initializer.orthogonal(rows: h, cols: h, rng: &rng) }
-    w = Projection(name: name + ".W", outputs: gates * h, inputs: inputDim, value: wv)
     u = Parameter(name: name + ".U", rows: gates * h, cols: h, value: uv)
-    norm = BatchNorm(features: gates * h, momentum: momentum, name: name + ".bn")
+    super.init(inputDim: inputDim, hiddenDim: hiddenDim, dropout: dropout, momentum: momentum, name: name, weights: wv, outputs: gates * h)
   }
 
   public func visitParameters(_ body: (inout Parameter) throws -> Void) rethrows {

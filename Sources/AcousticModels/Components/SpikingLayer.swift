@@ -15,24 +15,16 @@ public enum SpikingDynamics: String, Sendable, CaseIterable {
 /// A layer of multi-bit spiking neurons: `U ← U + I; Y = Q(U); U ← U − Y` (reset by
 /// subtraction) over the synaptic current I of the chosen dynamics, with an inverted
 /// per-sequence dropout mask on the drive term.
-public final class SpikingLayer: RecurrentLayer {
+public final class SpikingLayer: ProjectedLayer, RecurrentLayer {
   public let dynamics: SpikingDynamics
-  public let inputDim: Int
-  public let hiddenDim: Int
-  public let dropout: Float
-  var w: Projection
   public var recurrent: Parameter?  // v2: R, 2H × H
   public var leak: Parameter?  // lif: α
-  public let norm: BatchNorm
   public let quantizer: MultiBitQuantizer
 
-  private var input: [Float] = []
   private var drive: [Float] = []  // lif: BN(Wx); v1/v2: F and C after their non-linearities
   private var current: [Float] = []
   private var pass: [Float] = []
   private var output: [Float] = []
-  private var mask: [Float] = []
-  private var steps = 0, batch = 0
 
   private var gateCount: Int { dynamics == .lif ? 1 : 2 }
 
@@ -41,12 +33,8 @@ public final class SpikingLayer: RecurrentLayer {
     momentum: Float, name: String, rng: inout RandomSource
   ) {
     self.dynamics = dynamics
-    self.inputDim = inputDim
-    self.hiddenDim = hiddenDim
-    self.dropout = dropout
     let h = hiddenDim, g = dynamics == .lif ? 1 : 2
-    w = Projection(name: name + ".W", outputs: g * h, inputs: inputDim,
-                   value: Initializer.glorot(rows: g * h, cols: inputDim, rng: &rng))
+    let weights = Initializer.glorot(rows: g * h, cols: inputDim, rng: &rng)
     if dynamics == .v2 {
       // One orthogonal matrix over the whole 2H × H block with gain √2, as the authors do:
       // per-gate blocks with that gain make the ReLU candidate loop explode.
@@ -56,18 +44,13 @@ public final class SpikingLayer: RecurrentLayer {
     if dynamics == .lif {
       leak = Parameter(name: name + ".alpha", rows: 1, cols: h, value: [Float](repeating: 1, count: h))
     }
-    norm = BatchNorm(features: g * h, momentum: momentum, name: name + ".bn")
     quantizer = MultiBitQuantizer(bits: bits, threshold: threshold, momentum: momentum, name: name + ".spike")
+    super.init(inputDim: inputDim, hiddenDim: hiddenDim, dropout: dropout, momentum: momentum, name: name, weights: weights, outputs: g * h)
   }
 
   public func propagate(_ x: [Float], steps: Int, batch: Int, training: Bool, rng: inout RandomSource) -> [Float] {
     let h = hiddenDim, g = gateCount * h, width = batch * h
-    self.steps = steps
-    self.batch = batch
-    input = x
-    drive = w.apply(x, rows: steps * batch)
-    norm.propagate(&drive, rows: steps * batch, training: training)
-    mask = DropoutMask.inverted(batch: batch, hidden: h, p: dropout, training: training, rng: &rng)
+    drive = projectInput(x, steps: steps, batch: batch, training: training, invertedMask: true, rng: &rng)
     current = .zeros(steps * width)
     pass = .zeros(steps * width)
     output = .zeros(steps * width)
@@ -211,8 +194,7 @@ public final class SpikingLayer: RecurrentLayer {
         }
       }
     }
-    norm.backpropagate(&dDrive)
-    return w.backpropagate(dDrive, input: input, rows: steps * batch)
+    return backpropagateInput(&dDrive)
   }
 
   public func visitParameters(_ body: (inout Parameter) throws -> Void) rethrows {

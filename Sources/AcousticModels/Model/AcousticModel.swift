@@ -69,6 +69,8 @@ public final class AcousticModel: ParameterOwner {
           bits: c.bits, threshold: c.threshold, momentum: c.momentum, name: name, rng: &rng))
       }
     }
+    // Nothing needs the gradient w.r.t. the features: the first layer skips that product.
+    (stack.first as? ProjectedLayer)?.needsInputGradient = false
     layers = stack
     head = OutputHead(hiddenDim: c.hiddenDim, outputDim: c.outputDim, momentum: c.momentum, rng: &rng)
   }

@@ -38,9 +38,7 @@ public struct Measures: Sendable {
       let k = config.outputDim
       for (r, y) in targets.enumerated() where y >= 0 {
         let row = r * k
-        var best = 0
-        for j in 1..<k where logProbabilities[row + j] > logProbabilities[row + best] { best = j }
-        if best == Int(y) { correctFrames += 1 }
+        if logProbabilities.withUnsafeBufferPointer({ bestClass($0.baseAddress! + row, count: k) }) == Int(y) { correctFrames += 1 }
         crossEntropySum -= Double(logProbabilities[row + Int(y)])
         scoredFrames += 1
       }
@@ -124,4 +122,12 @@ public struct Measures: Sendable {
     fields += extra
     return "{\n" + fields.map { "  \"\($0.0)\": \($0.1)" }.joined(separator: ",\n") + "\n}\n"
   }
+}
+
+/// The index of the largest of `count` scores (the first one on ties): a frame's decision.
+@inline(__always)
+func bestClass(_ scores: UnsafePointer<Float>, count: Int) -> Int {
+  var best = 0
+  for j in 1..<count where scores[j] > scores[best] { best = j }
+  return best
 }

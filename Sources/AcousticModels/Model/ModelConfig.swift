@@ -1,7 +1,7 @@
 import KaldiBase
 
 /// The five acoustic-model architectures of the paper.
-public enum Architecture: String, Sendable, CaseIterable, Codable {
+public enum Architecture: String, Sendable, CaseIterable {
   case lstm, gru
   /// Traditional LIF spiking network.
   case snn
@@ -21,7 +21,7 @@ public enum Architecture: String, Sendable, CaseIterable, Codable {
 }
 
 /// Everything that fixes a model's shape and behaviour; saved in the model file.
-public struct ModelConfig: Sendable, Equatable, Codable {
+public struct ModelConfig: Sendable, Equatable {
   public var architecture: Architecture
   public var inputDim: Int
   public var hiddenDim: Int

@@ -1,5 +1,6 @@
 import Foundation
 import KaldiBase
+import KaldiIO
 
 /// ksnn's versioned binary model file: config, weights, batch-norm and EMA statistics, and
 /// (in checkpoints) the optimiser and schedule state needed to resume training exactly.
@@ -139,14 +140,10 @@ public struct ModelFile: Sendable {
     return try ModelFile(decoding: [UInt8](data), path: path)
   }
 
-  /// Writes atomically (temporary file, then rename): an interrupted write never leaves a
-  /// half-written model under the final name.
-  public func write(_ path: String) throws(KaldiError) {
-    do {
-      try Data(encoded()).write(to: URL(fileURLWithPath: path), options: .atomic)
-    } catch {
-      throw KaldiError("cannot write model file \(path): \(error)")
-    }
+  /// Writes through `OutputStream`: an interrupted write never leaves a half-written model
+  /// under the final name.
+  public func write(_ path: String) throws {
+    try OutputStream.writeWhole(encoded(), to: path)
   }
 }
 
@@ -165,5 +162,5 @@ extension AcousticModel {
     try ModelFile.read(path).makeModel(path: path)
   }
 
-  public func save(_ path: String) throws(KaldiError) { try ModelFile(model: self).write(path) }
+  public func save(_ path: String) throws { try ModelFile(model: self).write(path) }
 }

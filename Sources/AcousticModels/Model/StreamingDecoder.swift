@@ -215,9 +215,3 @@ public final class StreamingDecoder {
     }
   }
 }
-
-/// `C = A·B` (row-major, m × k times k × n) through `cblas_sgemm`, for measuring the BLAS
-/// ceiling beside the models.
-public func cblasProduct(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>) {
-  gemm(m: m, n: n, k: k, a: a, lda: k, b: b, ldb: n, c: c, ldc: n)
-}

@@ -36,3 +36,9 @@ extension Array where Element == Float {
   let t = (1 - e) / (1 + e)
   return x < 0 ? -t : t
 }
+
+/// `C = A·B` (row-major, m × k times k × n) through `cblas_sgemm`, for measuring the BLAS
+/// ceiling beside the models.
+public func cblasProduct(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>) {
+  gemm(m: m, n: n, k: k, a: a, lda: k, b: b, ldb: n, c: c, ldc: n)
+}

@@ -2,10 +2,10 @@
 import Glibc
 #endif
 
-/// A seedable, serialisable random generator (xoshiro256**), so that a resumed training run
-/// draws exactly the numbers an uninterrupted run would.
-public struct RandomSource: RandomNumberGenerator, Sendable, Equatable {
-  public private(set) var state: (UInt64, UInt64, UInt64, UInt64)
+/// A seedable random generator (xoshiro256**). Training derives one per (seed, epoch,
+/// minibatch), so a resumed run draws exactly the numbers an uninterrupted run would.
+public struct RandomSource: RandomNumberGenerator, Sendable {
+  private var state: (UInt64, UInt64, UInt64, UInt64)
 
   public init(seed: UInt64) {
     var z = seed
@@ -18,15 +18,6 @@ public struct RandomSource: RandomNumberGenerator, Sendable, Equatable {
     }
     state = (splitMix(), splitMix(), splitMix(), splitMix())
   }
-
-  public init(state words: [UInt64]) {
-    precondition(words.count == 4)
-    state = (words[0], words[1], words[2], words[3])
-  }
-
-  public var stateWords: [UInt64] { [state.0, state.1, state.2, state.3] }
-
-  public static func == (a: RandomSource, b: RandomSource) -> Bool { a.stateWords == b.stateWords }
 
   public mutating func next() -> UInt64 {
     let result = ((state.1 &* 5) << 7 | (state.1 &* 5) >> 57) &* 9

@@ -50,6 +50,9 @@ public final class FrameDataset {
         continue
       }
       let y = try targets.value(for: key)
+      if let bad = y.firstIndex(where: { $0 < 0 }) {
+        throw KaldiError("utterance \(key) of \(targetsRspecifier) has target \(y[bad]) at frame \(bad); targets are class indices (pdf-ids) from 0")
+      }
       guard y.count == m.rows else {
         KaldiLog.warn("Utterance \(key): \(y.count) targets for \(m.rows) frames; skipping it")
         mismatched += 1

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import KaldiBase
+import KaldiIO
 
 /// The training schedule: the paper's defaults (Adam 1e-3, batch 64, 24 epochs, PyTorch-Kaldi's
 /// sequence-length curriculum and learning-rate halving).
@@ -73,6 +74,8 @@ public final class Trainer {
   var bestDevError = Double.infinity
   var adam: Adam
   public private(set) var history: [EpochRecord] = []
+  /// Dev-set measures of the model as it stands after the last epoch this run finished.
+  public private(set) var lastDevMeasures: Measures?
   var epochLoss = 0.0, epochFrames = 0, epochCorrect = 0
 
   /// Tests simulate an interruption by stopping after this many minibatches.
@@ -131,6 +134,7 @@ public final class Trainer {
         if let stop = stopAfterBatches, batchesRun >= stop { return }
       }
       let devMeasures = try evaluate(dev)
+      lastDevMeasures = devMeasures
       let devError = 1 - devMeasures.frameAccuracy
       let record = EpochRecord(
         epoch: epoch, learningRate: learningRate, maxLength: maxLength,
@@ -192,10 +196,7 @@ public final class Trainer {
     var correct = 0
     logProbs.withUnsafeBufferPointer { lp in
       for (r, y) in targets.enumerated() where y >= 0 {
-        let row = lp.baseAddress! + r * k
-        var best = 0
-        for j in 1..<k where row[j] > row[best] { best = j }
-        if best == Int(y) { correct += 1 }
+        if bestClass(lp.baseAddress! + r * k, count: k) == Int(y) { correct += 1 }
       }
     }
     return correct
@@ -224,10 +225,11 @@ public final class Trainer {
     try file.write(checkpointPath)
   }
 
-  /// Continues from `checkpoint.mdl` in `directory` with these options.
-  public static func resume(options: TrainingOptions, train: FrameDataset, dev: FrameDataset, directory: String) throws -> Trainer {
+  /// Continues from `checkpoint.mdl` in `directory` (read already, as `file`) with these options.
+  public static func resume(
+    from file: ModelFile, options: TrainingOptions, train: FrameDataset, dev: FrameDataset, directory: String
+  ) throws -> Trainer {
     let path = directory + "/checkpoint.mdl"
-    let file = try ModelFile.read(path)
     let model = try file.makeModel(path: path)
     let trainer = try Trainer(model: model, options: options, train: train, dev: dev, directory: directory)
     func value<T: LosslessStringConvertible>(_ key: String, _ type: T.Type) throws -> T {
@@ -268,11 +270,7 @@ public final class Trainer {
     for r in history {
       text += "\(r.epoch)\t\(r.learningRate)\t\(r.maxLength)\t\(r.trainLoss)\t\(r.trainAccuracy)\t\(r.devLoss)\t\(r.devAccuracy)\n"
     }
-    let path = directory + "/history.tsv"
-    guard let f = fopen(path + ".tmp", "w") else { throw KaldiError("cannot write \(path)") }
-    fputs(text, f)
-    fclose(f)
-    rename(path + ".tmp", path)
+    try OutputStream.writeWhole(text, to: directory + "/history.tsv")
   }
 }
 

@@ -84,7 +84,7 @@ public enum KsnnAmForward: KaldiTool {
     try writer.close()
     KaldiLog.log("Done \(done) utterances, \(frames) frames; zero outputs per layer (input first) \(measures.zeroPercent.map { formatG($0, precision: 4) }.joined(separator: " "))%, \(formatG(measures.multiplicationsSparse, precision: 6)) multiplications per frame (\(formatG(measures.multiplicationsSparse / measures.baseline(.gru), precision: 4)) of a GRU)")
     if !measuresFile.value.isEmpty {
-      try writeText(measures.json(parameters: model.parameterCounts), to: measuresFile.value)
+      try OutputStream.writeWhole(measures.json(parameters: model.parameterCounts), to: measuresFile.value)
     }
     return done > 0 ? 0 : 1
   }

@@ -70,20 +70,16 @@ public enum KsnnAmTrain: KaldiTool {
     }
     _ = try LengthSchedule(options.lengthSchedule)
 
-    let expectedDim: Int?
-    if resume.value {
-      expectedDim = try ModelFile.read(dir + "/checkpoint.mdl").makeModel(path: dir + "/checkpoint.mdl").config.inputDim
-    } else {
-      expectedDim = nil
-    }
+    let checkpoint = resume.value ? try ModelFile.read(dir + "/checkpoint.mdl") : nil
+    let expectedDim = checkpoint?.value("input-dim").flatMap { Int($0) }
     let train = try FrameDataset(features: args[0], targets: args[1], cache: dir + "/.train.cache", expectedDim: expectedDim)
     guard !train.utterances.isEmpty else { throw KaldiError("no usable training utterances in \(args[0]) with targets in \(args[1])") }
     let dev = try FrameDataset(features: args[2], targets: args[3], cache: dir + "/.dev.cache", expectedDim: train.dim)
     KaldiLog.log("Training data: \(train.utterances.count) utterances, \(train.totalFrames) frames of dimension \(train.dim); dev: \(dev.utterances.count) utterances, \(dev.totalFrames) frames")
 
     let trainer: Trainer
-    if resume.value {
-      trainer = try Trainer.resume(options: options, train: train, dev: dev, directory: dir)
+    if let checkpoint {
+      trainer = try Trainer.resume(from: checkpoint, options: options, train: train, dev: dev, directory: dir)
     } else {
       let classes = targets.value > 0 ? targets.value : Int(max(train.maxTarget, dev.maxTarget)) + 1
       let largest = max(train.maxTarget, dev.maxTarget)
@@ -100,18 +96,11 @@ public enum KsnnAmTrain: KaldiTool {
       trainer = try Trainer(model: model, options: options, train: train, dev: dev, directory: dir)
     }
     try trainer.run()
-    let measures = try trainer.evaluate(dev)
+    let measures = try trainer.lastDevMeasures ?? trainer.evaluate(dev)
     let json = measures.json(parameters: trainer.model.parameterCounts)
-    try writeText(json, to: dir + "/measures.json")
+    try OutputStream.writeWhole(json, to: dir + "/measures.json")
     KaldiLog.log("Final dev frame accuracy \(formatG(100 * measures.frameAccuracy, precision: 4))%, cross-entropy \(formatG(measures.crossEntropy, precision: 5)); zero outputs per layer \(measures.zeroPercent.map { formatG($0, precision: 4) }.joined(separator: " "))%")
     writeToStandardError(json)
     return 0
   }
-}
-
-/// Writes a small text file through a temporary name, so it appears whole or not at all.
-func writeText(_ text: String, to path: String) throws {
-  guard let f = fopen(path + ".tmp", "w") else { throw KaldiError("cannot write \(path): \(String(cString: strerror(errno)))") }
-  fputs(text, f)
-  guard fclose(f) == 0, rename(path + ".tmp", path) == 0 else { throw KaldiError("cannot write \(path)") }
 }

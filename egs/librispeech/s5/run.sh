@@ -33,15 +33,7 @@ lexicon=${lexicon:-$corpus/librispeech-lexicon.txt}
 sets="train_clean_100 dev_clean test_clean"
 train=data/train_clean_100 dev=data/dev_clean
 
-log() { echo "$(date '+%Y-%m-%d %H:%M:%S') ($(basename "$0")) $*"; }
-forced=$stage
-run_stage() {
-  [ $1 -ge $stage ] && [ $1 -le $stop_stage ] || return 1
-  [ $1 -ge $forced ] && [ "$forced" -gt 0 ] && return 0
-  [ -f exp/.done.$1 ] && { log "Stage $1 already done (exp/.done.$1); skipping"; return 1; }
-  return 0
-}
-mkdir -p exp
+. utils/stages.sh
 model=exp/mono/final.mdl graph=exp/mono/graph
 [ -n "$ali_dir" ] && { model=$ali_dir/final.mdl; graph=$graph_dir; }
 
@@ -135,7 +127,7 @@ fi
 # Stages 4 and 5 skip models and decodes that are done, unless --stage forces them.
 if run_stage 4; then
   log "Stage 4: training $models"
-  steps/train_am.sh --models "$models" --train-opts "$train_opts" --force $([ "$forced" -gt 0 ] && [ "$forced" -le 4 ] && echo true || echo false) \
+  steps/train_am.sh --models "$models" --train-opts "$train_opts" --force $(forced_at 4) \
     $npdf $train ark:exp/targets/train.ark $dev ark:exp/targets/dev.ark exp
 fi
 
@@ -144,7 +136,7 @@ if run_stage 5; then
   for m in $models; do
     for set in dev_clean test_clean; do
       steps/decode_am.sh --min-lmwt $min_lmwt --max-lmwt $max_lmwt \
-        --force $([ "$forced" -gt 0 ] && [ "$forced" -le 5 ] && echo true || echo false) \
+        --force $(forced_at 5) \
         exp/$m $model $graph exp/targets/train_pdf.counts data/$set exp/$m/decode_${set%_clean}
     done
   done

@@ -10,8 +10,8 @@
 #
 # Usage: ./run.sh --timit <TIMIT root> [--stage N] [--stop-stage N] [--models "lstm gru snn v1 v2"]
 #                 [--train-opts "--epochs=24 ..."] [--ali-dir DIR [--dev-ali-dir DIR] --graph-dir DIR]
-# Each finished stage leaves exp/.done.<stage> (training and decoding: exp/<model>/.done and
-# exp/<model>/decode_<set>/.done); a rerun skips what is done (--stage N redoes N onwards).
+# Finished stages, models and decodes are skipped on a rerun (utils/stages.sh); --stage N
+# redoes N onwards.
 set -euo pipefail
 timit=
 stage=0
@@ -28,16 +28,7 @@ nj=2
 . utils/parse_options.sh
 [ -n "$timit" ] || { echo "Usage: $0 --timit <TIMIT root> [options] (see the header of $0)" >&2; exit 1; }
 
-log() { echo "$(date '+%Y-%m-%d %H:%M:%S') ($(basename "$0")) $*"; }
-# run_stage N: true when stage N is due (inside --stage..--stop-stage and not done yet, or forced).
-forced=$stage
-run_stage() {
-  [ $1 -ge $stage ] && [ $1 -le $stop_stage ] || return 1
-  [ $1 -ge $forced ] && [ "$forced" -gt 0 ] && return 0
-  [ -f exp/.done.$1 ] && { log "Stage $1 already done (exp/.done.$1); skipping"; return 1; }
-  return 0
-}
-mkdir -p exp
+. utils/stages.sh
 
 if run_stage 0; then
   log "Stage 0: data preparation from $timit"
@@ -101,7 +92,7 @@ fi
 # Stages 4 and 5 skip models and decodes that are done, unless --stage forces them.
 if run_stage 4; then
   log "Stage 4: training $models"
-  steps/train_am.sh --models "$models" --train-opts "$train_opts" --force $([ "$forced" -gt 0 ] && [ "$forced" -le 4 ] && echo true || echo false) \
+  steps/train_am.sh --models "$models" --train-opts "$train_opts" --force $(forced_at 4) \
     $npdf data/train ark:exp/targets/train.ark data/dev ark:exp/targets/dev.ark exp
 fi
 
@@ -110,7 +101,7 @@ if run_stage 5; then
   for m in $models; do
     for set in dev test; do
       steps/decode_am.sh --phone-map conf/phones.60-48-39.map --min-lmwt $min_lmwt --max-lmwt $max_lmwt \
-        --force $([ "$forced" -gt 0 ] && [ "$forced" -le 5 ] && echo true || echo false) \
+        --force $(forced_at 5) \
         exp/$m $model $graph exp/targets/train_pdf.counts data/$set exp/$m/decode_$set
     done
   done

@@ -18,8 +18,17 @@ pool=local/sentences.txt
 npool=$(wc -l < $pool)
 tmp=$(mktemp -d)
 trap 'rm -rf $tmp' EXIT
+if ! [ "$train_speakers" -ge 1 ] 2>/dev/null; then echo "$0: --train-speakers must be a positive number (got '$train_speakers')" >&2; exit 1; fi
+if ! [ "$sentences_per_speaker" -ge 1 ] 2>/dev/null || [ $sentences_per_speaker -gt $npool ]; then
+  echo "$0: --sentences-per-speaker must be 1..$npool, the size of $pool (got '$sentences_per_speaker')" >&2; exit 1
+fi
+# Never delete a folder this script did not make (a real corpus, say).
+if [ -e $root ] && [ ! -f $root/.synthesized-by-ksnn ]; then
+  echo "$0: $root exists and is not a corpus this script synthesized; choose another folder" >&2; exit 1
+fi
 rm -rf $root
 mkdir -p $root/LibriSpeech
+touch $root/.synthesized-by-ksnn
 
 # speaker id, subset, voice, pitch shift in cents
 {

@@ -19,11 +19,23 @@ pool=local/sentences.txt
 npool=$(wc -l < $pool)
 tmp=$(mktemp -d)
 trap 'rm -rf $tmp' EXIT
+letters=(abc def ghi jkl mno pqr stu vwx yza bcd cde efg)
+if ! [ "$train_speakers" -ge 1 ] 2>/dev/null || [ $train_speakers -gt ${#letters[@]} ]; then
+  echo "$0: --train-speakers must be 1..${#letters[@]} (got '$train_speakers')" >&2; exit 1
+fi
+if ! [ "$sentences_per_speaker" -ge 1 ] 2>/dev/null || [ $sentences_per_speaker -gt $npool ]; then
+  echo "$0: --sentences-per-speaker must be 1..$npool, the size of $pool (got '$sentences_per_speaker')" >&2; exit 1
+fi
+# Never delete a folder this script did not make (a real corpus, say).
+if [ -e $root ] && [ ! -f $root/.synthesized-by-ksnn ]; then
+  echo "$0: $root exists and is not a corpus this script synthesized; choose another folder" >&2; exit 1
+fi
 rm -rf $root
+mkdir -p $root
+touch $root/.synthesized-by-ksnn
 
 # speaker id, set, dialect region, voice, pitch shift in cents
 {
-  letters=(abc def ghi jkl mno pqr stu vwx yza bcd cde efg)
   for ((i = 0; i < train_speakers; i++)); do
     voice=$([ $((i % 2)) -eq 0 ] && echo kal || echo ked)
     cents=$(( (i / 2) % 4 * 150 - 150 ))
