@@ -54,4 +54,21 @@ import Testing
     #expect(err.isEmpty)  // decodes, but does not fit its own configuration:
     #expect(throws: KaldiError.self) { try ModelFile(decoding: file.encoded(), path: "x").makeModel(path: "x") }
   }
+
+  @Test func synapticDecayStartsTheLeakAndIsKeptForTheTraditionalSNNOnly() throws {
+    let snn = ModelConfig(architecture: .snn, inputDim: 3, hiddenDim: 4, outputDim: 3, synapticDecayInit: 0.9)
+    let model = AcousticModel(config: snn, seed: 1)
+    var alphas = [Float]()
+    model.visitParameters { if $0.name.hasSuffix(".alpha") { alphas += $0.value } }
+    #expect(alphas == [Float](repeating: 0.9, count: 8))
+    #expect(snn.keyValues.contains { $0 == ("synaptic-decay-init", "0.9") })
+    let lstm = ModelConfig(architecture: .lstm, inputDim: 3, hiddenDim: 4, outputDim: 3, synapticDecayInit: 0.9)
+    #expect(!lstm.keyValues.contains { $0.0 == "synaptic-decay-init" })
+    // Files written before the option existed have no key: their models started at 1.
+    var old = Dictionary(snn.keyValues, uniquingKeysWith: { $1 })
+    old["synaptic-decay-init"] = nil
+    #expect(try ModelConfig(keyValues: old).synapticDecayInit == 1)
+    old["synaptic-decay-init"] = "1.5"
+    #expect(throws: KaldiError.self) { try ModelConfig(keyValues: old) }
+  }
 }

@@ -4,7 +4,7 @@
 # acoustic scale 1/LMWT for each LM weight, then steps/score.sh (with --phone-map for TIMIT
 # PER). Skipped when <decode-dir>/.done is newer than the model, unless --force true.
 #
-# Usage: steps/decode_am.sh [--min-lmwt 1] [--max-lmwt 10] [--phone-map FILE] [--beam 13] [--force false]
+# Usage: steps/decode_am.sh [--min-lmwt 1] [--max-lmwt 10] [--phone-map FILE] [--beam 13] [--splice 0] [--force false]
 #          <am-dir> <transition-model> <graph-dir> <counts> <data-dir> <decode-dir>
 #  e.g.: steps/decode_am.sh --phone-map conf/phones.60-48-39.map exp/v2 exp/mono/final.mdl exp/mono/graph \
 #          exp/targets/train_pdf.counts data/test exp/v2/decode_test
@@ -13,6 +13,7 @@ min_lmwt=1
 max_lmwt=10
 phone_map=
 beam=13
+splice=0            # input context, as in training (utils/am_feats.sh)
 force=false
 . "$(dirname "$0")/../utils/parse_options.sh"
 [ $# -eq 6 ] || { echo "Usage: $0 [options] <am-dir> <transition-model> <graph-dir> <counts> <data-dir> <decode-dir>" >&2; exit 1; }
@@ -23,7 +24,7 @@ fi
 rm -f $dir/.done
 mkdir -p $dir/scoring $dir/log
 ksnn-am-forward --class-frame-counts=$counts --measures=$dir/measures.json \
-  $am/final.mdl scp:$data/feats_cmvn.scp ark:$dir/loglikes.ark 2> $dir/log/forward.log
+  $am/final.mdl "$("$(dirname "$(readlink -f "$0")")"/../utils/am_feats.sh $data $splice)" ark:$dir/loglikes.ark 2> $dir/log/forward.log
 for lmwt in $(seq $min_lmwt $max_lmwt); do
   decode-faster-mapped --acoustic-scale=$(awk -v w=$lmwt 'BEGIN { print 1 / w }') --beam=$beam --max-active=7000 \
     $model $graph/HCLG.fst ark:$dir/loglikes.ark ark,t:$dir/scoring/$lmwt.tra 2> $dir/log/decode.$lmwt.log

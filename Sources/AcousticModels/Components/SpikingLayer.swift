@@ -30,7 +30,7 @@ public final class SpikingLayer: ProjectedLayer, RecurrentLayer {
 
   public init(
     dynamics: SpikingDynamics, inputDim: Int, hiddenDim: Int, dropout: Float, bits: Int, threshold: Int,
-    momentum: Float, name: String, rng: inout RandomSource
+    momentum: Float, synapticDecay: Float = 1, name: String, rng: inout RandomSource
   ) {
     self.dynamics = dynamics
     let h = hiddenDim, g = dynamics == .lif ? 1 : 2
@@ -42,7 +42,7 @@ public final class SpikingLayer: ProjectedLayer, RecurrentLayer {
                             value: Initializer.orthogonal(rows: 2 * h, cols: h, gain: 2.0.squareRoot(), rng: &rng))
     }
     if dynamics == .lif {
-      leak = Parameter(name: name + ".alpha", rows: 1, cols: h, value: [Float](repeating: 1, count: h))
+      leak = Parameter(name: name + ".alpha", rows: 1, cols: h, value: [Float](repeating: synapticDecay, count: h))
     }
     quantizer = MultiBitQuantizer(bits: bits, threshold: threshold, momentum: momentum, name: name + ".spike")
     super.init(inputDim: inputDim, hiddenDim: hiddenDim, dropout: dropout, momentum: momentum, name: name, weights: weights, outputs: g * h)

@@ -66,7 +66,8 @@ public final class AcousticModel: ParameterOwner {
       case .snn, .v1, .v2:
         stack.append(SpikingLayer(
           dynamics: c.architecture.dynamics!, inputDim: din, hiddenDim: c.hiddenDim, dropout: c.dropout,
-          bits: c.bits, threshold: c.threshold, momentum: c.momentum, name: name, rng: &rng))
+          bits: c.bits, threshold: c.threshold, momentum: c.momentum, synapticDecay: c.synapticDecayInit,
+          name: name, rng: &rng))
       }
     }
     // Nothing needs the gradient w.r.t. the features: the first layer skips that product.

@@ -33,10 +33,14 @@ public struct ModelConfig: Sendable, Equatable {
   public var momentum: Float
   /// Spiking models: sigma-delta encode the input features.
   public var encodeInput: Bool
+  /// Traditional SNN: the initial per-neuron synaptic decay α of Eq. 4 (learned afterwards).
+  /// The authors' code starts from 1, a pure integrator; small corpora need a leak to learn.
+  public var synapticDecayInit: Float
 
   public init(
     architecture: Architecture, inputDim: Int, hiddenDim: Int = 550, outputDim: Int, layers: Int = 2,
-    bits: Int = 6, threshold: Int = 3, dropout: Float = 0.2, momentum: Float = 0.1, encodeInput: Bool = true
+    bits: Int = 6, threshold: Int = 3, dropout: Float = 0.2, momentum: Float = 0.1, encodeInput: Bool = true,
+    synapticDecayInit: Float = 1
   ) {
     self.architecture = architecture
     self.inputDim = inputDim
@@ -48,6 +52,7 @@ public struct ModelConfig: Sendable, Equatable {
     self.dropout = dropout
     self.momentum = momentum
     self.encodeInput = encodeInput
+    self.synapticDecayInit = synapticDecayInit
   }
 
   /// Checks ranges; the error names the offending value.
@@ -61,14 +66,17 @@ public struct ModelConfig: Sendable, Equatable {
     if threshold < 0 { throw fail("threshold \(threshold)") }
     if !(dropout >= 0 && dropout < 1) { throw fail("dropout \(dropout)") }
     if !(momentum > 0 && momentum <= 1) { throw fail("momentum \(momentum)") }
+    if !(synapticDecayInit >= 0 && synapticDecayInit <= 1) { throw fail("synaptic decay \(synapticDecayInit) (allowed 0..1)") }
   }
 
   /// `key=value` lines, the form kept in model files and printed by the info tool.
   public var keyValues: [(String, String)] {
-    [("architecture", architecture.rawValue), ("input-dim", "\(inputDim)"), ("hidden-dim", "\(hiddenDim)"),
+    var lines: [(String, String)] = [("architecture", architecture.rawValue), ("input-dim", "\(inputDim)"), ("hidden-dim", "\(hiddenDim)"),
      ("output-dim", "\(outputDim)"), ("num-layers", "\(layers)"), ("bits", "\(bits)"), ("threshold", "\(threshold)"),
      ("dropout", formatG(Double(dropout), precision: 6)), ("momentum", formatG(Double(momentum), precision: 6)),
      ("encode-input", encodeInput ? "true" : "false")]
+    if architecture == .snn { lines.append(("synaptic-decay-init", formatG(Double(synapticDecayInit), precision: 6))) }
+    return lines
   }
 
   public init(keyValues: [String: String]) throws(KaldiError) {
@@ -91,7 +99,9 @@ public struct ModelConfig: Sendable, Equatable {
       architecture: arch, inputDim: try int("input-dim"), hiddenDim: try int("hidden-dim"),
       outputDim: try int("output-dim"), layers: try int("num-layers"), bits: try int("bits"),
       threshold: try int("threshold"), dropout: try float("dropout"), momentum: try float("momentum"),
-      encodeInput: try value("encode-input") == "true")
+      encodeInput: try value("encode-input") == "true",
+      // Written for the traditional SNN only; older files lack it and all started at 1.
+      synapticDecayInit: keyValues["synaptic-decay-init"] == nil ? 1 : try float("synaptic-decay-init"))
     try validate()
   }
 }

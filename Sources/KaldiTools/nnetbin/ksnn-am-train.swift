@@ -33,6 +33,7 @@ public enum KsnnAmTrain: KaldiTool {
     let dropout = invocation.option("dropout", Float(0.2), "Recurrent dropout probability (one mask per sequence)")
     let momentum = invocation.option("momentum", Float(0.1), "Momentum of batch-norm running statistics and of the spiking range EMA")
     let encode = invocation.option("encode-input", true, "Spiking models: sigma-delta encode the input features")
+    let decay = invocation.option("synaptic-decay-init", Float(1), "Traditional SNN: initial synaptic-current decay alpha of Eq. 4, learned per neuron (1 = none, as the authors' code)")
     let epochs = invocation.option("epochs", 24, "Training epochs")
     let batch = invocation.option("batch-size", 64, "Sequences per minibatch")
     let lr = invocation.option("learning-rate", Float(1e-3), "Initial Adam learning rate")
@@ -88,7 +89,8 @@ public enum KsnnAmTrain: KaldiTool {
       }
       let config = ModelConfig(
         architecture: architecture, inputDim: train.dim, hiddenDim: hidden.value, outputDim: classes, layers: layers.value,
-        bits: bits.value, threshold: threshold.value, dropout: dropout.value, momentum: momentum.value, encodeInput: encode.value)
+        bits: bits.value, threshold: threshold.value, dropout: dropout.value, momentum: momentum.value, encodeInput: encode.value,
+        synapticDecayInit: decay.value)
       try config.validate()
       let model = AcousticModel(config: config, seed: UInt64(options.seed))
       let (stack, head) = model.parameterCounts

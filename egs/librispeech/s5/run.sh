@@ -9,7 +9,8 @@
 # --dev-ali-dir with their final.mdl, and --graph-dir with its HCLG.fst and words.txt.
 #
 # Usage: ./run.sh --corpus <dir holding LibriSpeech/> [--lexicon FILE] [--lm ARPA] [--stage N] [--stop-stage N]
-#                 [--models "lstm gru snn v1 v2"] [--train-opts "..."] [--align-opts "..."] [--realign-iters N]
+#                 [--models "lstm gru snn v1 v2"] [--train-opts "..."] [--align-opts "..."] [--realign-iters N] [--splice N]
+# --splice N gives every network (the aligner too) +-N frames of input context (default 0).
 set -euo pipefail
 corpus=
 lexicon=            # default: <corpus>/librispeech-lexicon.txt
@@ -20,6 +21,7 @@ models="lstm gru snn v1 v2"
 train_opts=""
 align_opts="--architecture=lstm --hidden-dim=128 --epochs=6"   # the network that realigns
 realign_iters=3
+splice=0
 ali_dir=
 dev_ali_dir=
 graph_dir=
@@ -106,10 +108,10 @@ if run_stage 3; then
       done
       analyze-counts --binary=false --counts-dim=$npdf ark:exp/targets/pdf_train_clean_100.ark exp/targets/align_pdf.counts 2> /dev/null
       mkdir -p exp/align$iter/log
-      ksnn-am-train $align_opts --num-targets=$npdf scp:$train/feats_cmvn.scp ark:exp/targets/pdf_train_clean_100.ark \
-        scp:$dev/feats_cmvn.scp ark:exp/targets/pdf_dev_clean.ark exp/align$iter 2> exp/align$iter/log/train.log
+      ksnn-am-train $align_opts --num-targets=$npdf "$(utils/am_feats.sh $train $splice)" ark:exp/targets/pdf_train_clean_100.ark \
+        "$(utils/am_feats.sh $dev $splice)" ark:exp/targets/pdf_dev_clean.ark exp/align$iter 2> exp/align$iter/log/train.log
       for set in train_clean_100 dev_clean; do
-        ksnn-am-forward --class-frame-counts=exp/targets/align_pdf.counts exp/align$iter/final.mdl scp:data/$set/feats_cmvn.scp \
+        ksnn-am-forward --class-frame-counts=exp/targets/align_pdf.counts exp/align$iter/final.mdl "$(utils/am_feats.sh data/$set $splice)" \
           ark:exp/align$iter/loglikes_$set.ark 2> exp/align$iter/log/forward_$set.log
         align-phones-mapped --lexicon=data/lang/lexicon.int --optional-silence=$sil --beam=100 --retry-beam=1000 $model \
           ark:exp/align$iter/loglikes_$set.ark ark:data/$set/text.int ark:exp/targets/ali_$set.ark 2> exp/align$iter/log/align_$set.log
@@ -127,7 +129,7 @@ fi
 # Stages 4 and 5 skip models and decodes that are done, unless --stage forces them.
 if run_stage 4; then
   log "Stage 4: training $models"
-  steps/train_am.sh --models "$models" --train-opts "$train_opts" --force $(forced_at 4) \
+  steps/train_am.sh --models "$models" --train-opts "$train_opts" --splice $splice --force $(forced_at 4) \
     $npdf $train ark:exp/targets/train.ark $dev ark:exp/targets/dev.ark exp
 fi
 
@@ -136,7 +138,7 @@ if run_stage 5; then
   for m in $models; do
     for set in dev_clean test_clean; do
       steps/decode_am.sh --min-lmwt $min_lmwt --max-lmwt $max_lmwt \
-        --force $(forced_at 5) \
+        --splice $splice --force $(forced_at 5) \
         exp/$m $model $graph exp/targets/train_pdf.counts data/$set exp/$m/decode_${set%_clean}
     done
   done

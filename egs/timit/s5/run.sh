@@ -9,7 +9,9 @@
 # ali-to-pdf of <ali-dir>/ali.*.gz with <ali-dir>/final.mdl, decoding with <graph-dir>/HCLG.fst.
 #
 # Usage: ./run.sh --timit <TIMIT root> [--stage N] [--stop-stage N] [--models "lstm gru snn v1 v2"]
-#                 [--train-opts "--epochs=24 ..."] [--ali-dir DIR [--dev-ali-dir DIR] --graph-dir DIR]
+#                 [--train-opts "--epochs=24 ..."] [--splice N] [--ali-dir DIR [--dev-ali-dir DIR] --graph-dir DIR]
+# --splice N gives every model +-N frames of context (default 0, the paper's cw_left =
+# cw_right = 0 on fMLLR features, which already carry +-3 frames through their LDA).
 # Finished stages, models and decodes are skipped on a rerun (utils/stages.sh); --stage N
 # redoes N onwards.
 set -euo pipefail
@@ -18,6 +20,7 @@ stage=0
 stop_stage=100
 models="lstm gru snn v1 v2"
 train_opts=""
+splice=0
 ali_dir=
 dev_ali_dir=        # default: <ali-dir>_dev, as PyTorch-Kaldi's TIMIT instructions name it
 graph_dir=
@@ -92,7 +95,7 @@ fi
 # Stages 4 and 5 skip models and decodes that are done, unless --stage forces them.
 if run_stage 4; then
   log "Stage 4: training $models"
-  steps/train_am.sh --models "$models" --train-opts "$train_opts" --force $(forced_at 4) \
+  steps/train_am.sh --models "$models" --train-opts "$train_opts" --splice $splice --force $(forced_at 4) \
     $npdf data/train ark:exp/targets/train.ark data/dev ark:exp/targets/dev.ark exp
 fi
 
@@ -101,7 +104,7 @@ if run_stage 5; then
   for m in $models; do
     for set in dev test; do
       steps/decode_am.sh --phone-map conf/phones.60-48-39.map --min-lmwt $min_lmwt --max-lmwt $max_lmwt \
-        --force $(forced_at 5) \
+        --splice $splice --force $(forced_at 5) \
         exp/$m $model $graph exp/targets/train_pdf.counts data/$set exp/$m/decode_$set
     done
   done
