@@ -31,4 +31,5 @@ done
 for f in wav.scp text utt2spk; do sort -o $dst/$f $dst/$f; done
 utils/utt2spk_to_spk2utt.pl $dst/utt2spk > $dst/spk2utt
 [ $(wc -l < $dst/wav.scp) -eq $(wc -l < $dst/text) ] || { echo "$0: $src: $(wc -l < $dst/wav.scp) audio files but $(wc -l < $dst/text) transcripts" >&2; exit 1; }
+utils/validate_data_dir.sh --no-feats $dst > /dev/null
 echo "$0: $dst: $(wc -l < $dst/wav.scp) utterances, $(wc -l < $dst/spk2utt) speakers"

@@ -54,5 +54,6 @@ for set in train dev test; do
       if (pu != "") print pu, ps, pe, pp
       pu = $1; ps = $2; pe = $3; pp = (p in m) ? m[p] : p }
     END { if (pu != "") print pu, ps, pe, pp }' $tmp/$set.seg61 > $d/phn_segments
+  utils/validate_data_dir.sh --no-feats $d > /dev/null
   echo "$0: data/$set: $(wc -l < $d/wav.scp) utterances, $(wc -l < $d/spk2utt) speakers"
 done

@@ -1,0 +1,181 @@
+import Foundation
+import Testing
+
+/// The shared recipe scripts of recipes/utils in Kaldi's calling conventions: data-directory
+/// checks and repairs, subsets and splits, list filtering, run.pl job arrays and option parsing.
+@Suite struct RecipeScriptTests {
+  static let utils = RecipeTests.repository + "/recipes/utils"
+
+  /// A data directory of 3 speakers × 3 utterances, as a TIMIT-style data prep leaves it.
+  func dataDir() throws -> String {
+    let dir = NSTemporaryDirectory() + "ksnn-datadir-" + UUID().uuidString
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    let speakers = ["fa", "mb", "mc"]
+    var files = [String: String]()
+    for (s, spk) in speakers.enumerated() {
+      files["spk2utt", default: ""] += "\(spk) " + (1...3).map { "\(spk)_u\($0)" }.joined(separator: " ") + "\n"
+      files["spk2gender", default: ""] += "\(spk) \(spk.first!)\n"
+      files["cmvn.scp", default: ""] += "\(spk) /d/cmvn.ark:\(s * 100)\n"
+      for u in 1...3 {
+        let utt = "\(spk)_u\(u)"
+        files["utt2spk", default: ""] += "\(utt) \(spk)\n"
+        files["text", default: ""] += "\(utt) sil ah b sil\n"
+        files["wav.scp", default: ""] += "\(utt) /corpus/\(utt).wav\n"
+        files["feats.scp", default: ""] += "\(utt) /d/raw.ark:\(s * 1000 + u * 10)\n"
+        files["utt2num_frames", default: ""] += "\(utt) \(100 * u + s)\n"
+        files["phn_segments", default: ""] += "\(utt) 0 100 sil\n\(utt) 100 900 ah\n"
+      }
+    }
+    for (name, text) in files { try text.write(toFile: dir + "/" + name, atomically: true, encoding: .utf8) }
+    return dir
+  }
+
+  func read(_ path: String) throws -> String { try String(contentsOfFile: path, encoding: .utf8) }
+  func write(_ text: String, _ path: String) throws { try text.write(toFile: path, atomically: true, encoding: .utf8) }
+  func sh(_ script: String, in dir: String) throws -> ToolRun {
+    try Ksnn.sh("export LC_ALL=C U=\(Self.utils); \(script)", in: dir)
+  }
+
+  @Test func validateAcceptsAConsistentDirectoryAndNamesTheFileOfEachProblem() throws {
+    let dir = try dataDir()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let ok = try sh("$U/validate_data_dir.sh .", in: dir)
+    #expect(ok.status == 0 && ok.stdoutText.contains("Successfully validated data-directory ."), "\(ok.stderr)")
+
+    // Each break, and what the message must say about it.
+    let cases: [(String, String)] = [
+      ("sed -i 2d text", "./text: lacks utterance fa_u2 of utt2spk (1 in all"),
+      ("echo 'zz_u1 /x.ark:1' >> feats.scp", "./feats.scp: utterance zz_u1 (line 10) is not in utt2spk"),
+      ("sed -i '1{h;d};2G' wav.scp", "./wav.scp: line 2: key fa_u1 sorts before line 1 (fa_u2)"),
+      ("sed -i 's/^mb m$/mb x/' spk2gender", "./spk2gender: line 2 is not \"<speaker> m|f\""),
+      ("sed -i 's/^fa_u1 fa$/fa_u1 fa extra/' utt2spk", "./utt2spk: line 1 has 3 fields"),
+      ("sed -i '$d' spk2utt", "./spk2utt does not match ./utt2spk"),
+      ("sed -i 's/^fa_u1 sil/fa_u1 <s>/' text", "./text: line 1 holds the reserved symbol <s>"),
+      ("printf 'mc_u3 0' >> utt2num_frames && sed -i '9d' utt2num_frames", "./utt2num_frames: the last line has no newline"),
+      ("rm feats.scp", "no such file ./feats.scp (if this is by design, pass --no-feats)"),
+    ]
+    for (breakIt, expected) in cases {
+      let fresh = try dataDir()
+      defer { try? FileManager.default.removeItem(atPath: fresh) }
+      let run = try sh("\(breakIt) && $U/validate_data_dir.sh .", in: fresh)
+      #expect(run.status == 1, "\(breakIt)")
+      #expect(run.stderr.contains(expected), "\(breakIt): \(run.stderr)")
+    }
+    let noFeats = try sh("rm feats.scp && $U/validate_data_dir.sh --no-feats .", in: dir)
+    #expect(noFeats.status == 0, "\(noFeats.stderr)")
+  }
+
+  @Test func fixKeepsTheUtterancesPresentEverywhereAndBacksUpTheOriginals() throws {
+    let dir = try dataDir()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let original = try read(dir + "/text")
+    // fa_u2 has no features, mb has no gender (so its speaker goes), text is out of order,
+    // and wav.scp has a recording of an utterance nobody lists.
+    try write(try read(dir + "/feats.scp").split(separator: "\n").filter { !$0.hasPrefix("fa_u2 ") }.map { $0 + "\n" }.joined(), dir + "/feats.scp")
+    try write(try read(dir + "/spk2gender").replacingOccurrences(of: "mb m\n", with: ""), dir + "/spk2gender")
+    try write(original.split(separator: "\n").reversed().map { $0 + "\n" }.joined(), dir + "/text")
+    try write(try read(dir + "/wav.scp") + "zz_u9 /corpus/zz.wav\n", dir + "/wav.scp")
+    let fix = try sh("$U/fix_data_dir.sh .", in: dir)
+    #expect(fix.status == 0, "\(fix.stderr)")
+    #expect(fix.stdoutText.contains("kept 5 utterances out of 9"))
+    let kept = ["fa_u1", "fa_u3", "mc_u1", "mc_u2", "mc_u3"]
+    for f in ["utt2spk", "text", "feats.scp", "wav.scp", "utt2num_frames"] {
+      #expect(try read(dir + "/" + f).split(separator: "\n").map { String($0.split(separator: " ")[0]) } == kept, "\(f)")
+    }
+    #expect(try read(dir + "/phn_segments").split(separator: "\n").count == 10)
+    #expect(try read(dir + "/spk2utt") == "fa fa_u1 fa_u3\nmc mc_u1 mc_u2 mc_u3\n")
+    #expect(try read(dir + "/cmvn.scp").split(separator: "\n").map { String($0.prefix(2)) } == ["fa", "mc"])
+    #expect(try sh("$U/validate_data_dir.sh .", in: dir).status == 0)
+    // Nothing is lost: the originals, and on a second run the first backup is kept numbered.
+    #expect(try read(dir + "/.backup/text") == original.split(separator: "\n").reversed().map { $0 + "\n" }.joined())
+    #expect(try sh("$U/fix_data_dir.sh .", in: dir).stdoutText.contains("kept all 5 utterances."))
+    #expect(FileManager.default.fileExists(atPath: dir + "/.backup/utt2spk.~1~"))
+    #expect(try read(dir + "/.backup/utt2spk.~1~").split(separator: "\n").count == 9)
+  }
+
+  @Test func subsetsFollowKaldisModes() throws {
+    let dir = try dataDir()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    func utts(_ args: String) throws -> [String] {
+      let run = try sh("$U/subset_data_dir.sh \(args) && $U/validate_data_dir.sh sub > /dev/null", in: dir)
+      #expect(run.status == 0, "\(args): \(run.stderr)")
+      return try read(dir + "/sub/utt2spk").split(separator: "\n").map { String($0.split(separator: " ")[0]) }
+    }
+    #expect(try utts(". 3 sub") == ["fa_u1", "mb_u1", "mc_u1"])
+    #expect(try utts("--first . 2 sub") == ["fa_u1", "fa_u2"])
+    #expect(try utts("--last . 2 sub") == ["mc_u2", "mc_u3"])
+    #expect(try utts("--shortest . 2 sub") == ["fa_u1", "mb_u1"])
+    #expect(try utts("--per-spk . 1 sub") == ["fa_u1", "mb_u1", "mc_u1"])
+    #expect(try utts("--speakers . 4 sub").count == 6)
+    try write("mb\n", dir + "/spk.list")
+    #expect(try utts("--spk-list spk.list . sub") == ["mb_u1", "mb_u2", "mb_u3"])
+    #expect(try read(dir + "/sub/cmvn.scp") == "mb /d/cmvn.ark:100\n")
+    #expect(try read(dir + "/sub/phn_segments").split(separator: "\n").count == 6)
+    try write("mc_u2 x\nfa_u3\n", dir + "/utt.list")
+    #expect(try utts("--utt-list utt.list . sub") == ["fa_u3", "mc_u2"])
+    let bad = try sh("$U/subset_data_dir.sh . 0 sub", in: dir)
+    #expect(bad.status == 1 && bad.stderr.contains("<num-utt> must be a positive integer"))
+  }
+
+  @Test func splitKeepsSpeakersWholeUnlessPerUtterance() throws {
+    let dir = try dataDir()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let split = try sh("$U/split_data.sh . 2", in: dir)
+    #expect(split.status == 0, "\(split.stderr)")
+    let parts = try (1...2).map { try read(dir + "/split2/\($0)/utt2spk") }
+    #expect(parts.joined() == (try read(dir + "/utt2spk")))
+    // Parts fill to their share of utterances a whole speaker at a time: fa and mb, then mc.
+    #expect(parts[0].split(separator: "\n").count == 6 && parts[1].split(separator: "\n").count == 3)
+    #expect(try read(dir + "/split2/2/spk2utt") == "mc mc_u1 mc_u2 mc_u3\n")
+    #expect(try read(dir + "/split2/1/feats.scp").split(separator: "\n").count == 6)
+    let tooMany = try sh("$U/split_data.sh . 4", in: dir)
+    #expect(tooMany.status == 1 && tooMany.stderr.contains("3 speakers) into 4 parts without splitting speakers"))
+    let perUtt = try sh("$U/split_data.sh --per-utt . 4 && cat split4utt/*/utt2spk", in: dir)
+    let whole = try read(dir + "/utt2spk")
+    #expect(perUtt.status == 0 && perUtt.stdoutText == whole)
+    // A split newer than the data is reused; a changed data directory is split again.
+    let reused = try sh("touch split2/1/marker && touch -d '1 minute ago' *.scp utt2spk spk2utt text spk2gender utt2num_frames phn_segments && $U/split_data.sh . 2 && ls split2/1", in: dir)
+    #expect(reused.stdoutText.contains("marker"), "\(reused.stderr)")
+    let redone = try sh("touch text && $U/split_data.sh . 2 && ls split2/1", in: dir)
+    #expect(redone.status == 0 && !redone.stdoutText.contains("marker"))
+  }
+
+  @Test func filterScpSelectsByAnyFieldAndExcludes() throws {
+    let dir = try dataDir()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    try write("mb_u2\nfa_u1 anything\n", dir + "/ids")
+    #expect(try sh("$U/filter_scp.pl ids feats.scp", in: dir).stdoutText == "fa_u1 /d/raw.ark:10\nmb_u2 /d/raw.ark:1020\n")
+    #expect(try sh("$U/filter_scp.pl --exclude ids utt2spk | wc -l", in: dir).stdoutText.trimmingCharacters(in: .whitespacesAndNewlines) == "7")
+    try write("mc\n", dir + "/spk")
+    #expect(try sh("$U/filter_scp.pl -f 2 spk utt2spk", in: dir).stdoutText == "mc_u1 mc\nmc_u2 mc\nmc_u3 mc\n")
+    #expect(try sh("$U/filter_scp.pl -f -1 spk utt2spk | wc -l", in: dir).stdoutText.trimmingCharacters(in: .whitespacesAndNewlines) == "3")
+    #expect(try sh("$U/spk2utt_to_utt2spk.pl spk2utt", in: dir).stdoutText == (try read(dir + "/utt2spk")))
+  }
+
+  @Test func runPlRunsJobArraysWithKaldiLogsAndExitStatus() throws {
+    let dir = try dataDir()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let ok = try sh("$U/run.pl JOB=1:3 log/echo.JOB.log echo job JOB \\| tr a-z A-Z", in: dir)
+    #expect(ok.status == 0, "\(ok.stderr)")
+    for j in 1...3 {
+      let log = try read(dir + "/log/echo.\(j).log")
+      #expect(log.hasPrefix("# echo job \(j) | tr a-z A-Z"))
+      #expect(log.contains("\nJOB \(j)\n") && log.contains("# Ended (code 0)"))
+    }
+    let bad = try sh("$U/run.pl JOB=1:2 log/f.JOB.log test JOB -eq 1", in: dir)
+    #expect(bad.status == 1 && bad.stderr.contains("1 / 2 failed, log is in log/f.*.log"))
+    #expect(try read(dir + "/log/f.2.log").contains("# Ended (code 1)"))
+  }
+
+  @Test func parseOptionsSetsDeclaredVariablesAndRejectsOthers() throws {
+    let dir = try dataDir()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let script = "nj=4; beam_width=13; . $U/parse_options.sh; echo \"$nj $beam_width $*\""
+    try write(script, dir + "/s.sh")
+    try write("nj=7\n", dir + "/c.conf")
+    #expect(try sh("bash s.sh --nj 2 --beam-width=9.5 a b", in: dir).stdoutText == "2 9.5 a b\n")
+    #expect(try sh("bash s.sh --config c.conf x", in: dir).stdoutText == "7 13 x\n")
+    let bad = try sh("bash s.sh --bogus 1", in: dir)
+    #expect(bad.status == 1 && bad.stderr.contains("invalid option --bogus"))
+  }
+}
