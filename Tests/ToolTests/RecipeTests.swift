@@ -58,6 +58,27 @@ import Testing
     let again = try Ksnn.sh("./run.sh --train-speakers 6 --sentences-per-speaker 6 --hidden 64 --epochs 16 --models 'lstm v2' --max-lmwt 3", in: dir)
     #expect(again.status == 0)
     #expect(again.stdoutText.contains("Stage 2 already done") && again.stdoutText.contains("lstm: already trained") && again.stdoutText.contains("already scored"))
+
+    // A Kaldi system's features instead of fbank (--feats-dir, as the paper's fMLLR): here 13
+    // MFCCs in a Kaldi layout, one training utterance short, from stage 2 on.
+    let kaldi = try Ksnn.sh("""
+      set -e
+      export PATH=$PWD/../../../bin:$PATH
+      for s in train dev test; do
+        mkdir -p kaldi/$s
+        compute-mfcc-feats --num-ceps=13 scp:data/$s/wav.scp ark,scp:$PWD/kaldi/$s/raw_mfcc.ark,kaldi/$s/feats.scp 2> /dev/null
+      done
+      sed -i 1d kaldi/train/feats.scp
+      ./run.sh --train-speakers 6 --sentences-per-speaker 6 --hidden 64 --epochs 16 --models lstm --max-lmwt 3 --feats-dir kaldi --stage 2
+      """, in: dir)
+    #expect(kaldi.status == 0, "\(kaldi.stdoutText)\n\(kaldi.stderr)")
+    #expect(kaldi.stderr.contains("data/train: kept 35 utterances out of 36"), "\(kaldi.stderr)")
+    #expect(try String(contentsOfFile: dir + "/data/train/feats.scp", encoding: .utf8).contains("/kaldi/train/raw_mfcc.ark:"))
+    let info = try Ksnn.sh("../../../bin/ksnn-am-info exp/lstm/final.mdl 2> /dev/null | grep input-dim", in: dir)
+    #expect(info.stdoutText == "input-dim 91\n")  // 13 MFCCs spliced over ±3 frames
+    let best = try String(contentsOfFile: dir + "/exp/lstm/decode_test/scoring_kaldi/best_wer", encoding: .utf8)
+    let per = Double(best.split(separator: " ")[1]) ?? 100
+    #expect(per < 75, "PER \(per) with the Kaldi-layout features: \(best)")
   }
 
   @Test func miniLibriSpeechRunsEveryStage() throws {

@@ -9,8 +9,9 @@
 # --dev-ali-dir with their final.mdl, and --graph-dir with its HCLG.fst and words.txt.
 #
 # Usage: ./run.sh --corpus <dir holding LibriSpeech/> [--lexicon FILE] [--lm ARPA] [--stage N] [--stop-stage N]
-#                 [--models "lstm gru snn v1 v2"] [--train-opts "..."] [--align-opts "..."] [--realign-iters N] [--splice N]
-# --splice N gives every network (the aligner too) +-N frames of input context (default 0).
+#                 [--models "lstm gru snn v1 v2"] [--train-opts "..."] [--align-opts "..."] [--realign-iters N] [--splice N] [--feats-dir DIR]
+# --splice N gives every network (the aligner too) +-N frames of input context (default 0);
+# --feats-dir DIR takes a Kaldi system's features, DIR/<set>/feats.scp, instead of fbank.
 set -euo pipefail
 corpus=
 lexicon=            # default: <corpus>/librispeech-lexicon.txt
@@ -22,6 +23,7 @@ train_opts=""
 align_opts="--architecture=lstm --hidden-dim=128 --epochs=6"   # the network that realigns
 realign_iters=3
 splice=0
+feats_dir=          # a Kaldi features root, <dir>/<set>/feats.scp (e.g. data-fmllr-tri3), instead of fbank
 ali_dir=
 dev_ali_dir=
 graph_dir=
@@ -79,9 +81,10 @@ if run_stage 1; then
 fi
 
 if run_stage 2; then
-  log "Stage 2: 40-dim fbank, per-speaker CMVN"
+  log "Stage 2: $([ -n "$feats_dir" ] && echo "features from $feats_dir" || echo "40-dim fbank"), per-speaker CMVN"
   for set in $sets; do
-    steps/make_fbank_cmvn.sh --nj $nj --fbank-config conf/fbank.conf data/$set exp/make_fbank/$set fbank > /dev/null
+    steps/make_fbank_cmvn.sh --nj $nj --fbank-config conf/fbank.conf ${feats_dir:+--feats-scp $feats_dir/$set/feats.scp} \
+      data/$set exp/make_fbank/$set fbank > /dev/null
   done
   log "  $(feat-to-len --print-args=false scp:$train/feats.scp 2> /dev/null) training frames"
   touch exp/.done.2

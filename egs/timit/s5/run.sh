@@ -9,7 +9,9 @@
 # ali-to-pdf of <ali-dir>/ali.*.gz with <ali-dir>/final.mdl, decoding with <graph-dir>/HCLG.fst.
 #
 # Usage: ./run.sh --timit <TIMIT root> [--stage N] [--stop-stage N] [--models "lstm gru snn v1 v2"]
-#                 [--train-opts "--epochs=24 ..."] [--splice N] [--ali-dir DIR [--dev-ali-dir DIR] --graph-dir DIR]
+#                 [--train-opts "--epochs=24 ..."] [--splice N] [--feats-dir DIR] [--ali-dir DIR [--dev-ali-dir DIR] --graph-dir DIR]
+# --feats-dir DIR takes a Kaldi system's features, DIR/{train,dev,test}/feats.scp (the paper
+# uses tri3's fMLLR features, data-fmllr-tri3), instead of computing fbank; CMVN as before.
 # --splice N gives every model +-N frames of context (default 0, the paper's cw_left =
 # cw_right = 0 on fMLLR features, which already carry +-3 frames through their LDA).
 # Finished stages, models and decodes are skipped on a rerun (utils/stages.sh); --stage N
@@ -21,6 +23,7 @@ stop_stage=100
 models="lstm gru snn v1 v2"
 train_opts=""
 splice=0
+feats_dir=          # a Kaldi features root, <dir>/<set>/feats.scp (e.g. data-fmllr-tri3), instead of fbank
 ali_dir=
 dev_ali_dir=        # default: <ali-dir>_dev, as PyTorch-Kaldi's TIMIT instructions name it
 graph_dir=
@@ -66,9 +69,10 @@ if run_stage 1; then
 fi
 
 if run_stage 2; then
-  log "Stage 2: 40-dim fbank, per-speaker CMVN"
+  log "Stage 2: $([ -n "$feats_dir" ] && echo "features from $feats_dir" || echo "40-dim fbank"), per-speaker CMVN"
   for set in train dev test; do
-    steps/make_fbank_cmvn.sh --nj $nj --fbank-config conf/fbank.conf data/$set exp/make_fbank/$set fbank > /dev/null
+    steps/make_fbank_cmvn.sh --nj $nj --fbank-config conf/fbank.conf ${feats_dir:+--feats-scp $feats_dir/$set/feats.scp} \
+      data/$set exp/make_fbank/$set fbank > /dev/null
   done
   log "  $(feat-to-len --print-args=false scp:data/train/feats.scp 2> /dev/null) training frames"
   touch exp/.done.2
