@@ -102,6 +102,10 @@ func writeTextTask(_ ws: Workspace, utterances: Int, name: String, seed: Int, di
     let wide = try Ksnn.run(["ksnn-am-forward", "exp/final.mdl", "ark,t:wide.feats.txt", "ark:/dev/null"], in: ws.path)
     #expect(wide.status != 0)
     #expect(wide.stderr.contains("spk0_utt000") && wide.stderr.contains("dimension 7") && wide.stderr.contains("expects 6"))
+    // A third of the model's width: the message points at the missing ±1 frame splice.
+    try writeTextTask(ws, utterances: 2, name: "narrow", seed: 6, dim: 2)
+    let narrow = try Ksnn.run(["ksnn-am-forward", "exp/final.mdl", "ark,t:narrow.feats.txt", "ark:/dev/null"], in: ws.path)
+    #expect(narrow.status != 0 && narrow.stderr.contains("splice-feats --left-context=1 --right-context=1"), "\(narrow.stderr)")
     // A corrupt model file.
     var bytes = try ws.read("exp/final.mdl")
     bytes[bytes.count / 2] ^= 1

@@ -150,6 +150,14 @@ import Testing
     #expect(try sh("$U/filter_scp.pl -f 2 spk utt2spk", in: dir).stdoutText == "mc_u1 mc\nmc_u2 mc\nmc_u3 mc\n")
     #expect(try sh("$U/filter_scp.pl -f -1 spk utt2spk | wc -l", in: dir).stdoutText.trimmingCharacters(in: .whitespacesAndNewlines) == "3")
     #expect(try sh("$U/spk2utt_to_utt2spk.pl spk2utt", in: dir).stdoutText == (try read(dir + "/utt2spk")))
+    // sym2int.pl: fields 2-, OOVs an error naming symbol and line, or mapped and counted.
+    try write("<eps> 0\nsil 1\nah 2\nb 3\n<unk> 4\n", dir + "/words.txt")
+    #expect(try sh("head -2 text | $U/sym2int.pl -f 2- words.txt", in: dir).stdoutText == "fa_u1 1 2 3 1\nfa_u2 1 2 3 1\n")
+    #expect(try sh("echo 'u sil zz' | $U/sym2int.pl -f 2 words.txt", in: dir).stdoutText == "u 1 zz\n")
+    let oov = try sh("echo 'u sil zz' | $U/sym2int.pl -f 2- words.txt", in: dir)
+    #expect(oov.status != 0 && oov.stderr.contains("line 1 of stdin: symbol 'zz' is not in words.txt"))
+    let mapped = try sh("echo 'u zz sil' | $U/sym2int.pl --map-oov '<unk>' -f 2- words.txt", in: dir)
+    #expect(mapped.stdoutText == "u 4 1\n" && mapped.stderr.contains("replaced 1 instances"))
   }
 
   @Test func runPlRunsJobArraysWithKaldiLogsAndExitStatus() throws {

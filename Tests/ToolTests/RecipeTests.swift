@@ -96,6 +96,7 @@ import Testing
     #expect(wavScp.hasPrefix("1272-12721-0000 flac -c -d -s "))
     for f in [
       "data/lang/lexicon.int", "data/lang_test/G.fst", "exp/mono/graph/HCLG.fst", "exp/align3/final.mdl", "exp/targets/train.ark",
+      "exp/align3/ali_train_clean_100/ali.1.gz", "exp/align3/ali_train_clean_100/final.mdl",
       "exp/lstm/final.mdl", "exp/lstm/decode_test/scoring_kaldi/best_wer", "RESULTS",
     ] { #expect(fm.fileExists(atPath: dir + "/" + f), "\(f)") }
     let best = try String(contentsOfFile: dir + "/exp/lstm/decode_test/scoring_kaldi/best_wer", encoding: .utf8)

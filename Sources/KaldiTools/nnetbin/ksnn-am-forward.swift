@@ -52,7 +52,12 @@ public enum KsnnAmForward: KaldiTool {
     var done = 0, frames = 0
     while let (key, feats) = try reader.next() {
       guard feats.cols == model.config.inputDim else {
-        throw KaldiError("utterance \(key) of \(args[1]) has feature dimension \(feats.cols) but \(args[0]) expects \(model.config.inputDim)")
+        var hint = ""
+        let ratio = model.config.inputDim / max(feats.cols, 1)
+        if feats.cols > 0, model.config.inputDim % feats.cols == 0, ratio % 2 == 1, ratio > 1 {
+          hint = " (trained on features spliced over ±\(ratio / 2) frames? splice-feats --left-context=\(ratio / 2) --right-context=\(ratio / 2))"
+        }
+        throw KaldiError("utterance \(key) of \(args[1]) has feature dimension \(feats.cols) but \(args[0]) expects \(model.config.inputDim)\(hint)")
       }
       if let bad = feats.data.firstIndex(where: { !$0.isFinite }) {
         throw KaldiError("utterance \(key) of \(args[1]) has a non-finite feature at frame \(bad / feats.cols), dimension \(bad % feats.cols)")

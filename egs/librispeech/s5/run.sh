@@ -59,8 +59,7 @@ if run_stage 1; then
   utils/prepare_lang.sh --sil-prob 0.5 $dict "<UNK>" data/local/lang_tmp data/lang > exp/prepare_lang.log
   # Word ids of the transcripts (OOV words -> <UNK>) and the integer lexicon for alignment.
   for set in $sets; do
-    awk -v map=data/lang/words.txt 'BEGIN { while ((getline l < map) > 0) { split(l, a, " "); id[a[1]] = a[2] } }
-      { printf "%s", $1; for (i = 2; i <= NF; i++) printf " %s", ($i in id) ? id[$i] : id["<UNK>"]; print "" }' data/$set/text > data/$set/text.int
+    utils/sym2int.pl --map-oov "<UNK>" -f 2- data/lang/words.txt data/$set/text > data/$set/text.int 2> exp/sym2int_$set.log
   done
   awk -v w=data/lang/words.txt -v p=data/lang/phones.txt 'BEGIN { while ((getline l < w) > 0) { split(l, a, " "); wid[a[1]] = a[2] }
       while ((getline l < p) > 0) { split(l, a, " "); pid[a[1]] = a[2] } }
@@ -91,7 +90,6 @@ if run_stage 2; then
 fi
 
 npdf=$(hmm-info --print-args=false $model 2> /dev/null | awk '/pdfs/ { print $NF }')
-sil=$(awk '$1 == "SIL" { print $2 }' data/lang/phones.txt 2> /dev/null || true)
 
 if run_stage 3; then
   mkdir -p exp/targets
@@ -101,29 +99,30 @@ if run_stage 3; then
     ali-to-pdf $model "ark:gunzip -c ${dev_ali_dir:-${ali_dir}_dev}/ali.*.gz |" ark:exp/targets/dev.ark 2> exp/targets/ali_to_pdf_dev.log
   else
     log "Stage 3: flat start (equal alignment), then $realign_iters realignment(s) with a network ($align_opts)"
+    # Alignment directories in Kaldi's layout (ali.1.gz + final.mdl): exp/align<i>/ali_<set>,
+    # i = 0 for the equal alignment; the last one can be given to another recipe as --ali-dir.
     for set in train_clean_100 dev_clean; do
+      mkdir -p exp/align0/ali_$set && cp $model exp/align0/ali_$set/final.mdl
       align-equal-phones --lexicon=data/lang/lexicon.int $model scp:data/$set/feats_cmvn.scp ark:data/$set/text.int \
-        ark:exp/targets/ali_$set.ark 2> exp/targets/align_equal_$set.log
+        "ark:| gzip -c > exp/align0/ali_$set/ali.1.gz" 2> exp/targets/align_equal_$set.log
     done
     for iter in $(seq 1 $realign_iters); do
+      prev=exp/align$((iter - 1))
       for set in train_clean_100 dev_clean; do
-        ali-to-pdf $model ark:exp/targets/ali_$set.ark ark:exp/targets/pdf_$set.ark 2> /dev/null
+        ali-to-pdf $model "ark:gunzip -c $prev/ali_$set/ali.1.gz |" ark:exp/targets/pdf_$set.ark 2> /dev/null
       done
       analyze-counts --binary=false --counts-dim=$npdf ark:exp/targets/pdf_train_clean_100.ark exp/targets/align_pdf.counts 2> /dev/null
       mkdir -p exp/align$iter/log
       ksnn-am-train $align_opts --num-targets=$npdf "$(utils/am_feats.sh $train $splice)" ark:exp/targets/pdf_train_clean_100.ark \
         "$(utils/am_feats.sh $dev $splice)" ark:exp/targets/pdf_dev_clean.ark exp/align$iter 2> exp/align$iter/log/train.log
-      for set in train_clean_100 dev_clean; do
-        ksnn-am-forward --class-frame-counts=exp/targets/align_pdf.counts exp/align$iter/final.mdl "$(utils/am_feats.sh data/$set $splice)" \
-          ark:exp/align$iter/loglikes_$set.ark 2> exp/align$iter/log/forward_$set.log
-        align-phones-mapped --lexicon=data/lang/lexicon.int --optional-silence=$sil --beam=100 --retry-beam=1000 $model \
-          ark:exp/align$iter/loglikes_$set.ark ark:data/$set/text.int ark:exp/targets/ali_$set.ark 2> exp/align$iter/log/align_$set.log
-        rm exp/align$iter/loglikes_$set.ark
-      done
       log "  realignment $iter: $(tail -1 exp/align$iter/history.tsv | awk '{ printf "aligner dev frame accuracy %.1f%%", 100 * $7 }')"
+      for set in train_clean_100 dev_clean; do
+        steps/align_am.sh --splice $splice data/$set data/lang exp/align$iter $model exp/targets/align_pdf.counts exp/align$iter/ali_$set
+      done
     done
-    ali-to-pdf $model ark:exp/targets/ali_train_clean_100.ark ark:exp/targets/train.ark 2> /dev/null
-    ali-to-pdf $model ark:exp/targets/ali_dev_clean.ark ark:exp/targets/dev.ark 2> /dev/null
+    last=exp/align$realign_iters
+    ali-to-pdf $model "ark:gunzip -c $last/ali_train_clean_100/ali.1.gz |" ark:exp/targets/train.ark 2> /dev/null
+    ali-to-pdf $model "ark:gunzip -c $last/ali_dev_clean/ali.1.gz |" ark:exp/targets/dev.ark 2> /dev/null
   fi
   analyze-counts --binary=false --counts-dim=$npdf ark:exp/targets/train.ark exp/targets/train_pdf.counts 2> exp/targets/analyze_counts.log
   touch exp/.done.3
