@@ -24,8 +24,12 @@ for m in $models; do
   rm -f $exp/$m/.done
   mkdir -p $exp/$m/log
   echo "  training $m ($confs/$m.conf $train_opts$([ $splice -gt 0 ] && echo ", input spliced +-$splice")); log in $exp/$m/log/train.log"
+  # The whole log to train.log; one progress line per epoch here (an epoch on a real corpus
+  # takes minutes to hours). pipefail makes a training failure the pipeline's status.
   ksnn-am-train --config=$confs/$m.conf $train_opts --num-targets=$npdf \
-    "$train_feats" "$train_targets" "$dev_feats" "$dev_targets" $exp/$m 2> $exp/$m/log/train.log \
+    "$train_feats" "$train_targets" "$dev_feats" "$dev_targets" $exp/$m 2>&1 \
+    | tee $exp/$m/log/train.log \
+    | awk -v m=$m '/Epoch [0-9]+ done:/ { sub(/^LOG .*[)] /, ""); print "    " m ": " $0; fflush() }' \
     || { echo "$0: training $m failed; see $exp/$m/log/train.log" >&2; exit 1; }
   touch $exp/$m/.done
   tail -1 $exp/$m/history.tsv | awk -v m=$m '{ printf "  %s: %d epochs, dev frame accuracy %.1f%%\n", m, $1, 100 * $7 }'
