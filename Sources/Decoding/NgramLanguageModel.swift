@@ -49,26 +49,28 @@ public struct NgramLanguageModel: Sendable {
     ngrams[0][[Self.sentenceStart]] = Entry(logProb: -99, backoff: 0)
     // Higher orders: interpolated Witten-Bell, P(w|h) = (c(h,w) + T(h)·P(w|h')) / (c(h) + T(h)).
     for n in 2..<(order + 1) {
+      // Sorted so that sums run in one order on every run (the ARPA digits never vary).
+      let grams = counts[n - 1].keys.sorted { $0.lexicographicallyPrecedes($1) }
       var historyCount: [[String]: Int] = [:], historyTypes: [[String]: Int] = [:]
-      for (gram, c) in counts[n - 1] {
-        historyCount[Array(gram.dropLast()), default: 0] += c
+      for gram in grams {
+        historyCount[Array(gram.dropLast()), default: 0] += counts[n - 1][gram]!
         historyTypes[Array(gram.dropLast()), default: 0] += 1
       }
-      for (gram, c) in counts[n - 1] {
+      // Each history's mass under this order (seen) and under the lower one (seenLower), in
+      // one pass, for the backoff weights that make each distribution sum to one.
+      var seen: [[String]: Double] = [:], seenLower: [[String]: Double] = [:]
+      for gram in grams {
         let h = Array(gram.dropLast())
-        let lower = Self.probability(gram.dropFirst().map { $0 }, probability)
-        let p = (Double(c) + Double(historyTypes[h]!) * lower) / Double(historyCount[h]! + historyTypes[h]!)
+        let lower = Self.probability(Array(gram.dropFirst()), probability)
+        let p = (Double(counts[n - 1][gram]!) + Double(historyTypes[h]!) * lower) / Double(historyCount[h]! + historyTypes[h]!)
         probability[gram] = p
         ngrams[n - 1][gram] = Entry(logProb: log10(p), backoff: 0)
+        seen[h, default: 0] += p
+        seenLower[h, default: 0] += lower
       }
-      // Backoff weights of the histories (n−1-grams) so each distribution sums to one.
-      for (h, _) in historyCount {
-        var seen = 0.0, seenLower = 0.0
-        for (gram, _) in counts[n - 1] where Array(gram.dropLast()) == h {
-          seen += probability[gram]!
-          seenLower += Self.probability(Array(gram.dropFirst()), probability)
-        }
-        let bow = seenLower < 1 ? max(1e-99, 1 - seen) / max(1e-99, 1 - seenLower) : 1
+      for (h, mass) in seen {
+        let lowerMass = seenLower[h]!
+        let bow = lowerMass < 1 ? max(1e-99, 1 - mass) / max(1e-99, 1 - lowerMass) : 1
         if var e = ngrams[n - 2][h] {
           e.backoff = log10(bow)
           ngrams[n - 2][h] = e
@@ -136,9 +138,26 @@ public struct NgramLanguageModel: Sendable {
     return NgramLanguageModel(order: ngrams.count, ngrams: ngrams)
   }
 
+  /// This model without the n-grams that hold a word missing from `words`, as Kaldi's
+  /// arpa2fst skips them when given a symbol table; `skipped` lists them (word, n-gram).
+  public func restricted(to words: SymbolTable) -> (model: NgramLanguageModel, skipped: [(word: String, ngram: [String])]) {
+    var kept = ngrams
+    var skipped: [(word: String, ngram: [String])] = []
+    for n in 0..<order {
+      for gram in ngrams[n].keys.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
+        if let oov = gram.first(where: { $0 != Self.sentenceStart && $0 != Self.sentenceEnd && words.ids[$0] == nil }) {
+          kept[n][gram] = nil
+          skipped.append((oov, gram))
+        }
+      }
+    }
+    return (NgramLanguageModel(order: order, ngrams: kept), skipped)
+  }
+
   /// The grammar FST (Kaldi's `arpa2fst`): a state per history, word arcs weighted by
   /// −ln P, backoff arcs with `disambiguation` on the input side (ε on the output), finals
-  /// from `</s>`; `<s>` starts and never appears as a label.
+  /// from `</s>`; `<s>` starts and never appears as a label. Every word must be in `words`
+  /// (see `restricted(to:)`).
   public func grammar(words: SymbolTable, disambiguation: Int32) throws -> Fst {
     var builder = FstBuilder()
     var state: [[String]: Int32] = [:]
@@ -151,15 +170,19 @@ public struct NgramLanguageModel: Sendable {
     let ln10 = log(10.0)
     _ = id([])
     let start = id([Self.sentenceStart])
+    // Sorted, so that state numbers and arc order do not depend on hashing: the same ARPA
+    // file gives the same G.fst bytes on every run.
+    let sorted = ngrams.map { $0.keys.sorted { $0.lexicographicallyPrecedes($1) } }
     // Histories are every n-gram of order < N that can be extended.
-    for n in 1..<order { for gram in ngrams[n - 1].keys where gram.last != Self.sentenceEnd { _ = id(gram) } }
+    for n in 1..<order { for gram in sorted[n - 1] where gram.last != Self.sentenceEnd { _ = id(gram) } }
     func destination(_ gram: [String]) -> Int32 {
       var h = gram.count >= order ? Array(gram.dropFirst()) : gram
       while !h.isEmpty && state[h] == nil { h = Array(h.dropFirst()) }
       return id(h)
     }
     for n in 1...order {
-      for (gram, e) in ngrams[n - 1] {
+      for gram in sorted[n - 1] {
+        let e = ngrams[n - 1][gram]!
         let history = Array(gram.dropLast()), word = gram.last!
         guard let from = state[history] else { continue }
         let cost = Float(-e.logProb * ln10)
@@ -171,7 +194,7 @@ public struct NgramLanguageModel: Sendable {
         }
       }
     }
-    for (h, s) in state where !h.isEmpty {
+    for (h, s) in state.sorted(by: { $0.value < $1.value }) where !h.isEmpty {
       let backoff = ngrams[h.count - 1][h]?.backoff ?? 0
       builder.addArc(s, disambiguation, 0, Float(-backoff * ln10), id(Array(h.dropFirst())))
     }

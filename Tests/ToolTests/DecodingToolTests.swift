@@ -104,6 +104,33 @@ import Testing
   }
 }
 
+extension GraphBuildingTests {
+  /// As Kaldi's arpa2fst with a symbol table: n-grams holding a word outside it are skipped
+  /// with a warning each (up to --max-arpa-warnings), and G is the LM without them.
+  @Test func arpaWordsOutsideTheSymbolTableAreSkipped() throws {
+    let ws = try Workspace()
+    try ws.write("words.txt", "<eps> 0\ncat 1\nbat 2\n#0 3\n")
+    let kept = [("-0.5", "<s>", "-0.3"), ("-0.7", "</s>", ""), ("-0.6", "cat", "-0.2"), ("-0.8", "bat", "-0.1")]
+    let keptBigrams = ["-0.2\t<s> cat", "-0.3\tcat bat", "-0.1\tbat </s>"]
+    func arpa(_ unigrams: [(String, String, String)], _ bigrams: [String]) -> String {
+      "\\data\\\nngram 1=\(unigrams.count)\nngram 2=\(bigrams.count)\n\n\\1-grams:\n"
+        + unigrams.map { "\($0.0)\t\($0.1)" + ($0.2.isEmpty ? "" : "\t\($0.2)") + "\n" }.joined()
+        + "\n\\2-grams:\n" + bigrams.map { $0 + "\n" }.joined() + "\n\\end\\\n"
+    }
+    try ws.write("in.arpa", arpa(kept, keptBigrams))
+    try ws.write("oov.arpa", arpa(kept + [("-0.9", "dog", "-0.1")], keptBigrams + ["-0.4\tdog cat", "-0.5\tcat dog"]))
+    let clean = try Ksnn.run(["arpa2fst", "--read-symbol-table=words.txt", "in.arpa", "G.clean.fst"], in: ws.path)
+    #expect(clean.status == 0 && !clean.stderr.contains("WARNING"), "\(clean.stderr)")
+    let oov = try Ksnn.run(["arpa2fst", "--read-symbol-table=words.txt", "oov.arpa", "G.oov.fst"], in: ws.path)
+    #expect(oov.status == 0, "\(oov.stderr)")
+    #expect(oov.stderr.contains("1-gram 'dog' skipped: word 'dog' not in symbol table"))
+    #expect(oov.stderr.contains("2-gram 'cat dog' skipped: word 'dog' not in symbol table"))
+    #expect(try ws.read("G.oov.fst") == (try ws.read("G.clean.fst")))
+    let few = try Ksnn.run(["arpa2fst", "--max-arpa-warnings=1", "--read-symbol-table=words.txt", "oov.arpa", "G.fst"], in: ws.path)
+    #expect(few.stderr.contains("Of 3 parse warnings, 1 were reported. Run program with --max-arpa-warnings=-1 to see all warnings"))
+  }
+}
+
 extension DecodingToolTests {
   @Test func partialTracebackOnlyWithAllowPartial() throws {
     let ws = try Workspace()

@@ -15,7 +15,8 @@ public enum Arpa2Fst: KaldiTool {
 
   public static func main(_ invocation: Invocation) throws -> Int32 {
     let disambig = invocation.option("disambig-symbol", "#0", "Disambiguator for backoff arcs, from the symbol table")
-    let symbols = invocation.option("read-symbol-table", "", "Word symbol table (words.txt); required")
+    let symbols = invocation.option("read-symbol-table", "", "Word symbol table (words.txt); required. N-grams with words not in it are skipped, with warnings")
+    let maxWarnings = invocation.option("max-arpa-warnings", 30, "Maximum warnings to report on ARPA parsing, 0 to disable, -1 to show all")
     let args = try invocation.arguments(2)
     guard !symbols.value.isEmpty else { throw KaldiError.usage("--read-symbol-table is required") }
     let words = try SymbolTable(symbols.value)
@@ -30,7 +31,14 @@ public enum Arpa2Fst: KaldiTool {
     }
     try input.close()
     let lm = try NgramLanguageModel.parse(arpa: String(decoding: bytes, as: UTF8.self), name: args[0])
-    let fst = try lm.grammar(words: words, disambiguation: Int32(backoff))
+    let (known, skipped) = lm.restricted(to: words)
+    for (i, s) in skipped.enumerated() where maxWarnings.value < 0 || i < maxWarnings.value {
+      KaldiLog.warn("\(s.ngram.count)-gram '\(s.ngram.joined(separator: " "))' skipped: word '\(s.word)' not in symbol table")
+    }
+    if maxWarnings.value >= 0 && skipped.count > maxWarnings.value {
+      KaldiLog.warn("Of \(skipped.count) parse warnings, \(maxWarnings.value) were reported. Run program with --max-arpa-warnings=-1 to see all warnings")
+    }
+    let fst = try known.grammar(words: words, disambiguation: Int32(backoff))
     try FstWriter.write(fst, to: args[1])
     KaldiLog.log("Wrote G with \(fst.stateCount) states and \(fst.arcCount) arcs to \(args[1])")
     return 0
