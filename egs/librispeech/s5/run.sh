@@ -15,7 +15,7 @@
 set -euo pipefail
 corpus=
 lexicon=            # default: <corpus>/librispeech-lexicon.txt
-lm=                 # default: a bigram estimated from the training transcripts
+lm=                 # an ARPA file (.gz too); default: a bigram estimated from the training transcripts
 stage=0
 stop_stage=100
 models="lstm gru snn v1 v2"
@@ -70,7 +70,9 @@ if run_stage 1; then
     awk '{ for (i = 2; i <= NF; i++) printf "%s%s", $i, (i < NF ? " " : "\n") }' $train/text > data/local/lm_text
     build-arpa-lm --order=2 data/local/lm_text $lm 2> exp/build_arpa_lm.log
   fi
-  arpa2fst --disambig-symbol=#0 --read-symbol-table=data/lang_test/words.txt $lm data/lang_test/G.fst 2> exp/arpa2fst.log
+  lm_in=$lm; case $lm in *.gz) lm_in="gunzip -c $lm |" ;; esac   # e.g. openslr's 3-gram.pruned.1e-7.arpa.gz
+  arpa2fst --disambig-symbol=#0 --read-symbol-table=data/lang_test/words.txt "$lm_in" data/lang_test/G.fst 2> exp/arpa2fst.log \
+    || { echo "$0: arpa2fst failed on $lm; see exp/arpa2fst.log" >&2; exit 1; }
   if [ -z "$ali_dir" ]; then
     init-mono-model data/lang/topo exp/mono/final.mdl 2> exp/init_mono_model.log
     utils/mkgraph.sh --self-loop-scale 1.0 data/lang_test exp/mono $graph > exp/mkgraph.log
