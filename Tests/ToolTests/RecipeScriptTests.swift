@@ -186,4 +186,32 @@ import Testing
     let bad = try sh("bash s.sh --bogus 1", in: dir)
     #expect(bad.status == 1 && bad.stderr.contains("invalid option --bogus"))
   }
+
+  /// RESULTS over several seeds: error rates as mean ± sample sd, measures as means.
+  @Test func resultsTableAveragesOverSeeds() throws {
+    let dir = NSTemporaryDirectory() + "ksnn-results-" + UUID().uuidString
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let fm = FileManager.default
+    try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    try fm.createSymbolicLink(atPath: dir + "/utils", withDestinationPath: Self.utils)
+    for (seed, dev, test, zero) in [(1, "10.00", "20.00", 50.0), (2, "12.00", "24.00", 70.0)] {
+      let run = "\(dir)/exp/v2_s\(seed)"
+      for set in ["dev", "test"] {
+        try fm.createDirectory(atPath: "\(run)/decode_\(set)/scoring_kaldi", withIntermediateDirectories: true)
+        try write("%WER \(set == "dev" ? dev : test) [ 1 / 10, 0 ins, 0 del, 1 sub ] \(run)/decode_\(set)/wer_1\n",
+                  "\(run)/decode_\(set)/scoring_kaldi/best_wer")
+      }
+      try write("""
+        {"bits": 6, "threshold": 3, "params_total": 1000, "params_recurrent_stack": 800,
+         "zero_percent": [10.0, \(zero), 80.0], "mults_normalized_to_lstm": 0.2\(seed), "mults_normalized_to_gru": 0.3}
+        """, "\(run)/decode_test/measures.json")
+      try write("epoch\tlr\tlen\tloss\tacc\tdevloss\tdevacc\n1\t0.001\t100\t2.0\t0.5\t2.1\t0.4\n", "\(run)/history.tsv")
+    }
+    let script = RecipeTests.repository + "/egs/timit/s5/local/make_results.sh"
+    let run = try sh("\(script) --models v2 --seeds '1 2' exp", in: dir)
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(run.stdoutText.contains("mean ± sd over seeds 1 2"))
+    #expect(run.stdoutText.contains("| v2 | 6 | 3 | 1000 | 800 | 11.00 ± 1.41 | 22.00 ± 2.83 | 10.0, 60.0, 80.0 | 0.215 | 0.300 |"), "\(run.stdoutText)")
+    #expect(fm.fileExists(atPath: dir + "/exp/training_curves.svg") && fm.fileExists(atPath: dir + "/exp/zero_outputs.svg"))
+  }
 }

@@ -9,7 +9,7 @@
 # --dev-ali-dir with their final.mdl, and --graph-dir with its HCLG.fst and words.txt.
 #
 # Usage: ./run.sh --corpus <dir holding LibriSpeech/> [--lexicon FILE] [--lm ARPA] [--stage N] [--stop-stage N]
-#                 [--models "lstm gru snn v1 v2"] [--train-opts "..."] [--align-opts "..."] [--realign-iters N] [--splice N] [--feats-dir DIR]
+#                 [--models "lstm gru snn v1 v2"] [--train-opts "..."] [--align-opts "..."] [--realign-iters N] [--splice N] [--seeds "1234 5678"] [--feats-dir DIR]
 # --splice N gives every network (the aligner too) +-N frames of input context (default 0);
 # --feats-dir DIR takes a Kaldi system's features, DIR/<set>/feats.scp, instead of fbank.
 set -euo pipefail
@@ -23,6 +23,7 @@ train_opts=""
 align_opts="--architecture=lstm --hidden-dim=128 --epochs=6"   # the network that realigns
 realign_iters=3
 splice=0
+seeds=              # "1234 5678 ...": each model once per seed (exp/<model>_s<seed>), RESULTS mean +- sd
 feats_dir=          # a Kaldi features root, <dir>/<set>/feats.scp (e.g. data-fmllr-tri3), instead of fbank
 ali_dir=
 dev_ali_dir=
@@ -133,24 +134,26 @@ fi
 # Stages 4 and 5 skip models and decodes that are done, unless --stage forces them.
 if run_stage 4; then
   log "Stage 4: training $models"
-  steps/train_am.sh --models "$models" --train-opts "$train_opts" --splice $splice --force $(forced_at 4) \
+  steps/train_am.sh --models "$models" --train-opts "$train_opts" --splice $splice --seeds "$seeds" --force $(forced_at 4) \
     $npdf $train ark:exp/targets/train.ark $dev ark:exp/targets/dev.ark exp
 fi
 
 if run_stage 5; then
   log "Stage 5: log-likelihoods, decoding at LM weights $min_lmwt..$max_lmwt, WER"
   for m in $models; do
-    for set in dev_clean test_clean; do
-      steps/decode_am.sh --min-lmwt $min_lmwt --max-lmwt $max_lmwt \
-        --splice $splice --force $(forced_at 5) \
-        exp/$m $model $graph exp/targets/train_pdf.counts data/$set exp/$m/decode_${set%_clean}
+    for am in $(am_dirs $m); do
+      for set in dev_clean test_clean; do
+        steps/decode_am.sh --min-lmwt $min_lmwt --max-lmwt $max_lmwt \
+          --splice $splice --force $(forced_at 5) \
+          $am $model $graph exp/targets/train_pdf.counts data/$set $am/decode_${set%_clean}
+      done
     done
   done
 fi
 
 if run_stage 6; then
   log "Stage 6: RESULTS (Table 1 layout) and training curves"
-  local/make_results.sh --metric WER --models "$models" exp > RESULTS
+  local/make_results.sh --metric WER --models "$models" --seeds "$seeds" exp > RESULTS
   cat RESULTS
   touch exp/.done.6
 fi

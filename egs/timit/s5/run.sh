@@ -9,7 +9,7 @@
 # ali-to-pdf of <ali-dir>/ali.*.gz with <ali-dir>/final.mdl, decoding with <graph-dir>/HCLG.fst.
 #
 # Usage: ./run.sh --timit <TIMIT root> [--stage N] [--stop-stage N] [--models "lstm gru snn v1 v2"]
-#                 [--train-opts "--epochs=24 ..."] [--splice N] [--feats-dir DIR] [--ali-dir DIR [--dev-ali-dir DIR] --graph-dir DIR]
+#                 [--train-opts "--epochs=24 ..."] [--splice N] [--seeds "1234 5678"] [--feats-dir DIR] [--ali-dir DIR [--dev-ali-dir DIR] --graph-dir DIR]
 # --feats-dir DIR takes a Kaldi system's features, DIR/{train,dev,test}/feats.scp (the paper
 # uses tri3's fMLLR features, data-fmllr-tri3), instead of computing fbank; CMVN as before.
 # --splice N gives every model +-N frames of context (default 0, the paper's cw_left =
@@ -23,6 +23,7 @@ stop_stage=100
 models="lstm gru snn v1 v2"
 train_opts=""
 splice=0
+seeds=              # "1234 5678 ...": each model once per seed (exp/<model>_s<seed>), RESULTS mean +- sd
 feats_dir=          # a Kaldi features root, <dir>/<set>/feats.scp (e.g. data-fmllr-tri3), instead of fbank
 ali_dir=
 dev_ali_dir=        # default: <ali-dir>_dev, as PyTorch-Kaldi's TIMIT instructions name it
@@ -99,24 +100,26 @@ fi
 # Stages 4 and 5 skip models and decodes that are done, unless --stage forces them.
 if run_stage 4; then
   log "Stage 4: training $models"
-  steps/train_am.sh --models "$models" --train-opts "$train_opts" --splice $splice --force $(forced_at 4) \
+  steps/train_am.sh --models "$models" --train-opts "$train_opts" --splice $splice --seeds "$seeds" --force $(forced_at 4) \
     $npdf data/train ark:exp/targets/train.ark data/dev ark:exp/targets/dev.ark exp
 fi
 
 if run_stage 5; then
   log "Stage 5: log-likelihoods, decoding at LM weights $min_lmwt..$max_lmwt, 39-phone PER"
   for m in $models; do
-    for set in dev test; do
-      steps/decode_am.sh --phone-map conf/phones.60-48-39.map --min-lmwt $min_lmwt --max-lmwt $max_lmwt \
-        --splice $splice --force $(forced_at 5) \
-        exp/$m $model $graph exp/targets/train_pdf.counts data/$set exp/$m/decode_$set
+    for am in $(am_dirs $m); do
+      for set in dev test; do
+        steps/decode_am.sh --phone-map conf/phones.60-48-39.map --min-lmwt $min_lmwt --max-lmwt $max_lmwt \
+          --splice $splice --force $(forced_at 5) \
+          $am $model $graph exp/targets/train_pdf.counts data/$set $am/decode_$set
+      done
     done
   done
 fi
 
 if run_stage 6; then
   log "Stage 6: RESULTS (Table 1 layout) and training curves"
-  local/make_results.sh --models "$models" exp > RESULTS
+  local/make_results.sh --models "$models" --seeds "$seeds" exp > RESULTS
   cat RESULTS
   touch exp/.done.6
 fi

@@ -1,31 +1,47 @@
 #!/usr/bin/env bash
 # Prints the results of the trained models in the layout of the paper's Table 1 and draws
 # two pictures next to it: training curves (train loss, dev frame accuracy per epoch) in
-# <exp>/training_curves.svg and % zero outputs per layer in <exp>/zero_outputs.svg.
+# <exp>/training_curves.svg and % zero outputs per layer in <exp>/zero_outputs.svg. With
+# --seeds, each row is over the runs <exp>/<model>_s<seed>: error rates as mean ± sample
+# standard deviation, the measures as means; the pictures show the first seed.
 #
-# Usage: local/make_results.sh [--models "lstm gru snn v1 v2"] [--metric PER] <exp-dir>
+# Usage: local/make_results.sh [--models "lstm gru snn v1 v2"] [--metric PER] [--seeds "1234 5678"] <exp-dir>
 set -euo pipefail
 models="lstm gru snn v1 v2"
 metric=PER
+seeds=
 . utils/parse_options.sh
-[ $# -eq 1 ] || { echo "Usage: $0 [--models LIST] [--metric PER|WER] <exp-dir>" >&2; exit 1; }
+[ $# -eq 1 ] || { echo "Usage: $0 [--models LIST] [--metric PER|WER] [--seeds LIST] <exp-dir>" >&2; exit 1; }
 exp=$1
 json() { tr -d '\n' < $1 | grep -o "\"$2\": [^,}]*" | head -1 | sed 's/.*: //'; }
 jlist() { tr -d '\n' < $1 | grep -o "\"$2\": \[[^]]*\]" | sed 's/.*\[//; s/\]//; s/ //g'; }
 best() { [ -f $1 ] && awk '{ print $2 }' $1 || echo "-"; }
+# A model's run folders: <exp>/<model>, or one per seed.
+runs() { if [ -z "$seeds" ]; then echo $exp/$1; else for s in $seeds; do echo $exp/${1}_s$s; done; fi; }
+# Mean (± sample sd when there are several) of the numbers on stdin, one per line; "-" if none.
+mean_sd() { awk -v f="$1" '$1 != "-" { n++; s += $1; q += $1 * $1 }
+  END { if (n == 0) { print "-"; exit } m = s / n; printf f, m
+        if (n > 1) { v = (q - n * m * m) / (n - 1); printf " ± " f, sqrt(v > 0 ? v : 0) } print "" }'; }
 
-echo "# $metric on dev and test$([ $metric = PER ] && echo " (39 phones)"), with the measures of Table 1 (Ponghiran & Roy 2022)"
+nseeds=$(echo $seeds | wc -w)
+echo "# $metric on dev and test$([ $metric = PER ] && echo " (39 phones)"), with the measures of Table 1 (Ponghiran & Roy 2022)$([ $nseeds -gt 1 ] && echo "; mean ± sd over seeds $seeds")"
 echo
 echo "| model | output precision (bits) | threshold | params total | params recurrent stack | $metric dev | $metric test | % zero outputs (input, layer 1, layer 2) | mults/frame vs LSTM | mults/frame vs GRU |"
 echo "|---|---|---|---|---|---|---|---|---|---|"
 for m in $models; do
-  j=$exp/$m/decode_test/measures.json
-  [ -f $j ] || { echo "| $m | (not decoded) |||||||||"; continue; }
-  printf "| %s | %s | %s | %s | %s | %s | %s | %s | %.3f | %.3f |\n" $m "$(json $j bits)" "$(json $j threshold | sed 's/null/-/')" \
+  dirs=$(runs $m)
+  decoded=$(for d in $dirs; do [ -f $d/decode_test/measures.json ] && echo $d/decode_test/measures.json; done)
+  [ -n "$decoded" ] || { echo "| $m | (not decoded) |||||||||"; continue; }
+  j=$(echo "$decoded" | head -1)
+  zeros=$(for f in $decoded; do jlist $f zero_percent; done | awk -F, '{ for (k = 1; k <= 3; k++) z[k] += $k; n++ }
+    END { printf "%.1f, %.1f, %.1f", z[1] / n, z[2] / n, z[3] / n }')
+  printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n" $m "$(json $j bits)" "$(json $j threshold | sed 's/null/-/')" \
     "$(json $j params_total)" "$(json $j params_recurrent_stack)" \
-    "$(best $exp/$m/decode_dev/scoring_kaldi/best_wer)" "$(best $exp/$m/decode_test/scoring_kaldi/best_wer)" \
-    "$(jlist $j zero_percent | awk -F, '{ printf "%.1f, %.1f, %.1f", $1, $2, $3 }')" \
-    "$(json $j mults_normalized_to_lstm)" "$(json $j mults_normalized_to_gru)"
+    "$(for d in $dirs; do best $d/decode_dev/scoring_kaldi/best_wer; done | mean_sd %.2f)" \
+    "$(for d in $dirs; do best $d/decode_test/scoring_kaldi/best_wer; done | mean_sd %.2f)" \
+    "$zeros" \
+    "$(for f in $decoded; do json $f mults_normalized_to_lstm; done | awk '{ s += $1; n++ } END { printf "%.3f", s / n }')" \
+    "$(for f in $decoded; do json $f mults_normalized_to_gru; done | awk '{ s += $1; n++ } END { printf "%.3f", s / n }')"
 done
 echo
 echo "Training curves: $exp/training_curves.svg; zero outputs per layer: $exp/zero_outputs.svg"
@@ -37,7 +53,7 @@ colors=("#1f77b4" "#ff7f0e" "#2ca02c" "#d62728" "#9467bd")
   echo '<text x="20" y="20" font-size="14">Training loss (left) and dev frame accuracy % (right) per epoch</text>'
   i=0
   for m in $models; do
-    h=$exp/$m/history.tsv
+    h=$(runs $m | head -1)/history.tsv
     [ -f $h ] || continue
     awk -v c=${colors[$i]} -v m=$m -v i=$i 'NR > 1 { e[NR] = $1; l[NR] = $4; a[NR] = 100 * $7; n = NR; if ($4 > ml) ml = $4; if ($1 > me) me = $1 }
       END { if (n < 2) exit
@@ -60,7 +76,7 @@ colors=("#1f77b4" "#ff7f0e" "#2ca02c" "#d62728" "#9467bd")
   echo '<line x1="50" y1="280" x2="620" y2="280" stroke="#888"/>'
   i=0
   for m in $models; do
-    j=$exp/$m/decode_test/measures.json
+    j=$(runs $m | head -1)/decode_test/measures.json
     [ -f $j ] || continue
     jlist $j zero_percent | awk -F, -v m=$m -v i=$i '{ for (k = 1; k <= 3; k++) {
         x = 60 + i * 110 + (k - 1) * 30; h = 2.4 * $k
