@@ -62,9 +62,7 @@ if run_stage 1; then
   for set in $sets; do
     utils/sym2int.pl --map-oov "<UNK>" -f 2- data/lang/words.txt data/$set/text > data/$set/text.int 2> exp/sym2int_$set.log
   done
-  awk -v w=data/lang/words.txt -v p=data/lang/phones.txt 'BEGIN { while ((getline l < w) > 0) { split(l, a, " "); wid[a[1]] = a[2] }
-      while ((getline l < p) > 0) { split(l, a, " "); pid[a[1]] = a[2] } }
-    { printf "%s", wid[$1]; for (i = 2; i <= NF; i++) printf " %s", pid[$i]; print "" }' $dict/lexicon.txt > data/lang/lexicon.int
+  utils/sym2int.pl -f 1 data/lang/words.txt $dict/lexicon.txt | utils/sym2int.pl -f 2- data/lang/phones.txt > data/lang/lexicon.int
   rm -rf data/lang_test && cp -r data/lang data/lang_test
   if [ -z "$lm" ]; then
     lm=data/local/lm_bigram.arpa
