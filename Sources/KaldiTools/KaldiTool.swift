@@ -93,6 +93,10 @@ public enum ToolRegistry {
       + tools.map { "  \($0.name)" }.sorted().joined(separator: "\n") + "\n"
   }
 
+  /// A Kaldi binary's `main` returns -1 when KALDI_ERR throws: exit status 255. (A wrong
+  /// argument count is `PrintUsage(); exit(1)`, and tools that process nothing return 1.)
+  public static let errorStatus: Int32 = 255
+
   static func run(_ tool: any KaldiTool.Type, _ arguments: [String]) -> Int32 {
     KaldiLog.programName = tool.name
     let invocation = Invocation(tool: tool, arguments: arguments)
@@ -107,10 +111,10 @@ public enum ToolRegistry {
     } catch let e as KaldiError {
       if e.isUsage { invocation.options.printUsage() }
       KaldiLog.error(e.message, function: e.function, file: e.file, line: e.line)
-      return 1
+      return errorStatus
     } catch {
       KaldiLog.error("\(error)", function: "main", file: tool.name + ".swift", line: 0)
-      return 1
+      return errorStatus
     }
   }
 }

@@ -57,9 +57,9 @@ import Testing
     #expect(none.status == 1 && none.stderr.contains("Utterance e is too short") && none.stderr.contains("Done 0 out of 1"))
   }
 
+  /// Audio that cannot be read stops the tool as Kaldi's table readers do (KALDI_ERR: exit
+  /// status 255), naming the utterance, with no output left behind.
   @Test(arguments: [
-    ("x stereo.wav", "Utterance x has 2 channels: choose one with --channel"),
-    ("x e1_8k.wav", "Failed to compute features for utterance x: Waveform and config sample Frequency mismatch: 8000 .vs 16000"),
     ("x cat missing.wav 2>/dev/null |", "Command 'cat missing.wav 2>/dev/null' failed (exit status 1) (key 'x'"),
     ("x wav.scp", "Failed to read wave for key 'x' from 'wav.scp'"),
   ])
@@ -67,9 +67,23 @@ import Testing
     let ws = try workspace()
     try ws.write("wav.scp", line + "\n")
     let run = try Ksnn.run(["compute-mfcc-feats", "scp:wav.scp", "ark,scp:out.ark,out.scp"], in: ws.path)
-    #expect(run.status == 1)
+    #expect(run.status == 255)
     #expect(run.stderr.contains("ERROR") && run.stderr.contains(message), "\(run.stderr)")
     #expect(!ws.exists("out.ark") && !ws.exists("out.scp"))
+  }
+
+  /// Audio that reads but cannot be featurized is left out with a warning, as Kaldi's
+  /// compute-*-feats do; the status is 1 only when no utterance worked.
+  @Test func unusableAudioIsSkippedWithAWarning() throws {
+    let ws = try workspace()
+    try ws.write("wav.scp", "a e1_16k.wav\nx e1_8k.wav\n")
+    let run = try Ksnn.run(["compute-mfcc-feats", "scp:wav.scp", "ark:out.ark"], in: ws.path)
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(run.stderr.contains("WARNING") && run.stderr.contains("Failed to compute features for utterance x: Waveform and config sample Frequency mismatch: 8000 .vs 16000"))
+    #expect(run.stderr.contains("Done 1 out of 2 utterances."))
+    try ws.write("only8k.scp", "x e1_8k.wav\n")
+    let none = try Ksnn.run(["compute-mfcc-feats", "scp:only8k.scp", "ark:none.ark"], in: ws.path)
+    #expect(none.status == 1 && none.stderr.contains("Done 0 out of 1 utterances."))
   }
 
   @Test func channelAndSegmentsAndDurations() throws {
@@ -77,6 +91,12 @@ import Testing
     try ws.write("wav.scp", "rec stereo.wav\n")
     let right = try Ksnn.run(["compute-fbank-feats", "--channel=1", "--dither=0", "scp:wav.scp", "ark:/dev/null"], in: ws.path)
     #expect(right.status == 0)
+    // No --channel on stereo audio: Kaldi warns and takes the left channel.
+    let left = try Ksnn.run(["compute-fbank-feats", "--channel=0", "--dither=0", "scp:wav.scp", "ark:left.ark"], in: ws.path)
+    let unset = try Ksnn.run(["compute-fbank-feats", "--dither=0", "scp:wav.scp", "ark:unset.ark"], in: ws.path)
+    #expect(left.status == 0 && unset.status == 0)
+    #expect(unset.stderr.contains("WARNING") && unset.stderr.contains("Channel not specified but you have data with 2 channels; defaulting to zero"))
+    #expect(try ws.read("unset.ark") == (try ws.read("left.ark")))
     try ws.write("wav2.scp", "rec e1_16k.wav\n")
     try ws.write("segments", "seg1 rec 0.5 1.5\nseg2 rec 2.0 -1\nbad rec 3.0 2.0\n")
     let cut = try Ksnn.sh("PATH=$PWD/bin:$PATH; extract-segments scp:wav2.scp segments ark:- | wav-to-duration ark:- ark,t:-", in: ws.path)

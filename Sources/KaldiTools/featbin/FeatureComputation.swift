@@ -50,10 +50,10 @@ struct FeatureComputation {
       }
       var use = channel.value
       if use == -1 {
-        guard wave.channelCount == 1 else {
-          throw KaldiError("Utterance \(utt) has \(wave.channelCount) channels: choose one with --channel (0 -> left, 1 -> right)")
-        }
         use = 0
+        if wave.channelCount != 1 {
+          KaldiLog.warn("Channel not specified but you have data with \(wave.channelCount) channels; defaulting to zero")
+        }
       } else if use >= wave.channelCount {
         KaldiLog.warn("File with id \(utt) has \(wave.channelCount) channels but you specified channel \(use), producing no output.")
         continue
@@ -71,7 +71,9 @@ struct FeatureComputation {
         let samples = wave.channelCount == 1 ? wave.samples.data : wave.channel(use)
         features = try extractor.compute(samples, sampleRate: wave.sampleRate, vtlnWarp: warp)
       } catch let e as KaldiError {
-        throw KaldiError("Failed to compute features for utterance \(utt): \(e.message)")
+        // As Kaldi: this utterance is left out, the others go on (exit status 1 if none worked).
+        KaldiLog.warn("Failed to compute features for utterance \(utt): \(e.message)")
+        continue
       }
       if features.rows == 0 {
         KaldiLog.warn("Utterance \(utt) is too short (\(wave.sampleCount) samples, \(wave.duration.optionDescription) sec) for even one frame: producing no output.")
