@@ -4,7 +4,7 @@
 # acoustic scale 1/LMWT for each LM weight, then steps/score.sh (with --phone-map for TIMIT
 # PER). Skipped when <decode-dir>/.done is newer than the model, unless --force true.
 #
-# Usage: steps/decode_am.sh [--min-lmwt 1] [--max-lmwt 10] [--phone-map FILE] [--beam 13] [--splice 0] [--force false]
+# Usage: steps/decode_am.sh [--min-lmwt 1] [--max-lmwt 10] [--phone-map FILE] [--decode-config conf/decode.config] [--splice 0] [--force false]
 #          <am-dir> <transition-model> <graph-dir> <counts> <data-dir> <decode-dir>
 #  e.g.: steps/decode_am.sh --phone-map conf/phones.60-48-39.map exp/v2 exp/mono/final.mdl exp/mono/graph \
 #          exp/targets/train_pdf.counts data/test exp/v2/decode_test
@@ -12,7 +12,7 @@ set -euo pipefail
 min_lmwt=1
 max_lmwt=10
 phone_map=
-beam=13
+decode_config=      # decode-faster-mapped options (beam, min/max active); default --beam=13 --max-active=7000
 splice=0            # input context, as in training (utils/am_feats.sh)
 force=false
 . "$(dirname "$0")/../utils/parse_options.sh"
@@ -22,11 +22,17 @@ if [ -f $dir/.done ] && [ $dir/.done -nt $am/final.mdl ] && [ $force = false ]; 
   echo "  $(basename $am) on $(basename $data): already scored: $(cat $dir/scoring_kaldi/best_wer)"; exit 0
 fi
 rm -f $dir/.done
+if [ -n "$decode_config" ]; then
+  [ -f $decode_config ] || { echo "$0: no such file $decode_config" >&2; exit 1; }
+  decoder_opts=--config=$decode_config
+else
+  decoder_opts="--beam=13 --max-active=7000"
+fi
 mkdir -p $dir/scoring $dir/log
 ksnn-am-forward --class-frame-counts=$counts --measures=$dir/measures.json \
   $am/final.mdl "$("$(dirname "$(readlink -f "$0")")"/../utils/am_feats.sh $data $splice)" ark:$dir/loglikes.ark 2> $dir/log/forward.log
 for lmwt in $(seq $min_lmwt $max_lmwt); do
-  decode-faster-mapped --acoustic-scale=$(awk -v w=$lmwt 'BEGIN { print 1 / w }') --beam=$beam --max-active=7000 \
+  decode-faster-mapped --acoustic-scale=$(awk -v w=$lmwt 'BEGIN { print 1 / w }') $decoder_opts \
     $model $graph/HCLG.fst ark:$dir/loglikes.ark ark,t:$dir/scoring/$lmwt.tra 2> $dir/log/decode.$lmwt.log
 done
 $(dirname "$0")/score.sh ${phone_map:+--phone-map $phone_map} --min-lmwt $min_lmwt --max-lmwt $max_lmwt \

@@ -28,8 +28,8 @@ feats_dir=          # a Kaldi features root, <dir>/<set>/feats.scp (e.g. data-fm
 ali_dir=
 dev_ali_dir=
 graph_dir=
-min_lmwt=1
-max_lmwt=10
+min_lmwt=4           # the paper's LibriSpeech scoring range (acoustic scale 1/LMWT)
+max_lmwt=23
 nj=2
 . ./path.sh
 . utils/parse_options.sh
@@ -142,7 +142,7 @@ if run_stage 5; then
     for am in $(am_dirs $m); do
       for set in dev_clean test_clean; do
         steps/decode_am.sh --min-lmwt $min_lmwt --max-lmwt $max_lmwt \
-          --splice $splice --force $(forced_at 5) \
+          --decode-config conf/decode.config --splice $splice --force $(forced_at 5) \
           $am $model $graph exp/targets/train_pdf.counts data/$set $am/decode_${set%_clean}
       done
     done

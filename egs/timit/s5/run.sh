@@ -110,7 +110,7 @@ if run_stage 5; then
     for am in $(am_dirs $m); do
       for set in dev test; do
         steps/decode_am.sh --phone-map conf/phones.60-48-39.map --min-lmwt $min_lmwt --max-lmwt $max_lmwt \
-          --splice $splice --force $(forced_at 5) \
+          --decode-config conf/decode.config --splice $splice --force $(forced_at 5) \
           $am $model $graph exp/targets/train_pdf.counts data/$set $am/decode_$set
       done
     done
