@@ -40,7 +40,7 @@ test: deps
 	$(SWIFT) test --skip-build
 
 # The embedded default: corpora synthesized in TIMIT's and LibriSpeech's layouts, through
-# egs/timit/s5 and egs/librispeech/s5 unchanged (about 4 + 6 minutes on 2 cores).
+# egs/timit/s5 and egs/librispeech/s5 unchanged (about 5 + 8 minutes on 2 cores).
 run: build
 	cd egs/mini_timit/s5 && ./run.sh
 	cd egs/mini_librispeech/s5 && ./run.sh
