@@ -71,10 +71,12 @@ public struct ModelConfig: Sendable, Equatable {
 
   /// `key=value` lines, the form kept in model files and printed by the info tool.
   public var keyValues: [(String, String)] {
-    var lines: [(String, String)] = [("architecture", architecture.rawValue), ("input-dim", "\(inputDim)"), ("hidden-dim", "\(hiddenDim)"),
-     ("output-dim", "\(outputDim)"), ("num-layers", "\(layers)"), ("bits", "\(bits)"), ("threshold", "\(threshold)"),
-     ("dropout", formatG(Double(dropout), precision: 6)), ("momentum", formatG(Double(momentum), precision: 6)),
-     ("encode-input", encodeInput ? "true" : "false")]
+    var lines: [(String, String)] = [
+      ("architecture", architecture.rawValue), ("input-dim", "\(inputDim)"), ("hidden-dim", "\(hiddenDim)"),
+      ("output-dim", "\(outputDim)"), ("num-layers", "\(layers)"), ("bits", "\(bits)"), ("threshold", "\(threshold)"),
+      ("dropout", formatG(Double(dropout), precision: 6)), ("momentum", formatG(Double(momentum), precision: 6)),
+      ("encode-input", encodeInput ? "true" : "false"),
+    ]
     if architecture == .snn { lines.append(("synaptic-decay-init", formatG(Double(synapticDecayInit), precision: 6))) }
     return lines
   }
