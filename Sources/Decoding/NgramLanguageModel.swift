@@ -50,19 +50,19 @@ public struct NgramLanguageModel: Sendable {
     // Higher orders: interpolated Witten-Bell, P(w|h) = (c(h,w) + T(h)·P(w|h')) / (c(h) + T(h)).
     for n in 2..<(order + 1) {
       // Sorted so that sums run in one order on every run (the ARPA digits never vary).
-      let grams = counts[n - 1].keys.sorted { $0.lexicographicallyPrecedes($1) }
+      let grams = counts[n - 1].sorted { $0.key.lexicographicallyPrecedes($1.key) }
       var historyCount: [[String]: Int] = [:], historyTypes: [[String]: Int] = [:]
-      for gram in grams {
-        historyCount[Array(gram.dropLast()), default: 0] += counts[n - 1][gram]!
+      for (gram, c) in grams {
+        historyCount[Array(gram.dropLast()), default: 0] += c
         historyTypes[Array(gram.dropLast()), default: 0] += 1
       }
       // Each history's mass under this order (seen) and under the lower one (seenLower), in
       // one pass, for the backoff weights that make each distribution sum to one.
       var seen: [[String]: Double] = [:], seenLower: [[String]: Double] = [:]
-      for gram in grams {
+      for (gram, c) in grams {
         let h = Array(gram.dropLast())
         let lower = Self.probability(Array(gram.dropFirst()), probability)
-        let p = (Double(counts[n - 1][gram]!) + Double(historyTypes[h]!) * lower) / Double(historyCount[h]! + historyTypes[h]!)
+        let p = (Double(c) + Double(historyTypes[h]!) * lower) / Double(historyCount[h]! + historyTypes[h]!)
         probability[gram] = p
         ngrams[n - 1][gram] = Entry(logProb: log10(p), backoff: 0)
         seen[h, default: 0] += p
@@ -144,12 +144,16 @@ public struct NgramLanguageModel: Sendable {
     var kept = ngrams
     var skipped: [(word: String, ngram: [String])] = []
     for n in 0..<order {
-      for gram in ngrams[n].keys.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
+      for gram in ngrams[n].keys {
         if let oov = gram.first(where: { $0 != Self.sentenceStart && $0 != Self.sentenceEnd && words.ids[$0] == nil }) {
           kept[n][gram] = nil
           skipped.append((oov, gram))
         }
       }
+    }
+    // Only the skipped ones are sorted (by order, then words), for warnings in a fixed order.
+    skipped.sort { a, b in
+      a.ngram.count != b.ngram.count ? a.ngram.count < b.ngram.count : a.ngram.lexicographicallyPrecedes(b.ngram)
     }
     return (NgramLanguageModel(order: order, ngrams: kept), skipped)
   }

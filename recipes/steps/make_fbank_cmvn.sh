@@ -25,7 +25,7 @@ rm -f $data/feats_cmvn.scp $data/cmvn.scp   # made again below; stale ones would
 if [ -n "$feats_scp" ]; then
   [ -s "$feats_scp" ] || { echo "$0: no features in $feats_scp" >&2; exit 1; }
   [ -f $data/feats.scp ] && { mkdir -p $data/.backup; cp --backup=numbered $data/feats.scp $data/.backup/feats.scp; }
-  $utils/filter_scp.pl $data/utt2spk "$feats_scp" | sort -k1,1 -u > $data/feats.scp
+  $utils/filter_scp.pl $data/utt2spk "$feats_scp" > $data/feats.scp   # fix_data_dir.sh sorts it below
   [ -s $data/feats.scp ] || { echo "$0: $feats_scp has none of the utterances of $data/utt2spk (different utterance-ids?)" >&2; exit 1; }
   rm -f $data/utt2num_frames   # belongs to the features it replaces
 else

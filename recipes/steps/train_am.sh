@@ -21,13 +21,10 @@ dev_feats=$($utils/am_feats.sh $dev $splice)
 confs=$(cd "$(dirname "$(readlink -f "$0")")/../conf" && pwd)
 for m in $models; do
   [ -f $confs/$m.conf ] || { echo "$0: no config $confs/$m.conf for model '$m'" >&2; exit 1; }
-  for seed in ${seeds:-config}; do
-    name=$m opts=$train_opts
-    if [ $seed != config ]; then
-      case $seed in ''|*[!0-9]*) echo "$0: seeds must be non-negative integers, got '$seed'" >&2; exit 1 ;; esac
-      name=${m}_s$seed opts="$train_opts --seed=$seed"
-    fi
-    dir=$exp/$name
+  dirs=$($utils/am_dirs.sh $exp $m "$seeds")   # an assignment, so that a bad seed stops here
+  for dir in $dirs; do
+    name=$(basename $dir) opts=$train_opts
+    [ -n "$seeds" ] && opts="$train_opts --seed=${name##*_s}"
     if [ -f $dir/.done ] && [ $force = false ]; then echo "  $name: already trained ($dir)"; continue; fi
     rm -f $dir/.done
     mkdir -p $dir/log

@@ -18,6 +18,7 @@ open(my $l, "<", $list) or die "filter_scp.pl: cannot open $list: $!\n";
 my %seen;
 while (<$l>) { my @f = split; $seen{$f[0]} = 1 if @f; }
 close $l;
+$_ eq "-" or -r $_ or die "filter_scp.pl: cannot open $_: $!\n" for @ARGV;
 while (<>) {
   my @f = split;
   my $key = $field > 0 ? $f[$field - 1] : $f[$field];

@@ -15,7 +15,3 @@ run_stage() {
 
 # forced_at N: "true" when --stage asked to redo stage N, for steps that skip finished work.
 forced_at() { [ "$forced" -gt 0 ] && [ "$forced" -le $1 ] && echo true || echo false; }
-
-# am_dirs MODEL: the experiment folders of a model, exp/MODEL, or with --seeds "s1 s2 ..."
-# one per seed, exp/MODEL_s<seed> (the paper reports runs over several seeds).
-am_dirs() { if [ -z "${seeds:-}" ]; then echo exp/$1; else for s in $seeds; do echo exp/${1}_s$s; done; fi; }

@@ -12,26 +12,27 @@
 # speakers, spread evenly, until <num-utt> utterances are reached. Lists give the utterances
 # or speakers (first field of each line) to keep.
 set -euo pipefail
-mode=even list=
-case ${1:-} in
-  --first|--last|--shortest|--per-spk|--speakers) mode=${1#--}; shift ;;
-  --utt-list|--spk-list) mode=${1#--}; list=${2:-}; shift 2 || true ;;
-esac
 usage() {
   echo "Usage: $0 [--first|--last|--shortest|--per-spk|--speakers] <src-dir> <num-utt> <dest-dir>" >&2
   echo "       $0 --utt-list|--spk-list <file> <src-dir> <dest-dir>" >&2
   echo " e.g.: $0 --shortest data/train 500 data/train_500short" >&2
   exit 1
 }
-if [ -n "$list" ] || [ $mode = utt-list ] || [ $mode = spk-list ]; then
-  [ $# -eq 2 ] && [ -n "$list" ] || usage
-  src=$1 dest=$2 num=0
-  [ -f "$list" ] || { echo "$0: no such file $list" >&2; exit 1; }
-else
-  [ $# -eq 3 ] || usage
-  src=$1 num=$2 dest=$3
-  [[ $num =~ ^[1-9][0-9]*$ ]] || { echo "$0: <num-utt> must be a positive integer, got '$num'" >&2; exit 1; }
-fi
+mode=even list= num=0
+case ${1:-} in
+  --first|--last|--shortest|--per-spk|--speakers) mode=${1#--}; shift ;;
+  --utt-list|--spk-list) [ $# -ge 2 ] || usage; mode=${1#--}; list=$2; shift 2 ;;
+esac
+case $mode in
+  utt-list|spk-list)
+    [ $# -eq 2 ] || usage
+    src=$1 dest=$2
+    [ -f "$list" ] || { echo "$0: no such file $list" >&2; exit 1; } ;;
+  *)
+    [ $# -eq 3 ] || usage
+    src=$1 num=$2 dest=$3
+    [[ $num =~ ^[1-9][0-9]*$ ]] || { echo "$0: <num-utt> must be a positive integer, got '$num'" >&2; exit 1; } ;;
+esac
 utils=$(dirname "$0")
 export LC_ALL=C
 [ -f $src/utt2spk ] || { echo "$0: no such file $src/utt2spk" >&2; exit 1; }

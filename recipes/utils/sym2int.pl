@@ -28,6 +28,7 @@ close $t;
 my $oov_id;
 if (defined $oov) { $oov_id = $id{$oov}; defined $oov_id or die "sym2int.pl: the OOV symbol $oov is not in $table\n"; }
 my $mapped = 0;
+$_ eq "-" or -r $_ or die "sym2int.pl: cannot open $_: $!\n" for @ARGV;
 while (<>) {
   my @f = split;
   for my $i ($first - 1 .. ($last < @f ? $last : scalar @f) - 1) {

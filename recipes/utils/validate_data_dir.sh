@@ -65,7 +65,7 @@ if [ $no_spk_sort = false ]; then
   sort -s -k2,2 -C $data/utt2spk || fail "$data/utt2spk: not sorted by speaker as well as by utterance (make the speaker-id a prefix of the utterance-ids, or pass --no-spk-sort)"
 fi
 check_sorted $data/spk2utt
-cmp -s $data/utt2spk <(utils_dir=$(dirname "$0"); "$utils_dir/spk2utt_to_utt2spk.pl" $data/spk2utt | sort) \
+cmp -s $data/utt2spk <("$(dirname "$0")/spk2utt_to_utt2spk.pl" $data/spk2utt | sort) \
   || fail "$data/spk2utt does not match $data/utt2spk (utils/utt2spk_to_spk2utt.pl $data/utt2spk > $data/spk2utt)"
 [ $(wc -l < $data/spk2utt) -eq 1 ] && echo "$0: WARNING: $data has only one speaker, so per-speaker CMVN is per-corpus" >&2
 awk '{ print $1 }' $data/utt2spk > $tmp/utt2spk.keys

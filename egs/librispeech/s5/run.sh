@@ -139,7 +139,8 @@ fi
 if run_stage 5; then
   log "Stage 5: log-likelihoods, decoding at LM weights $min_lmwt..$max_lmwt, WER"
   for m in $models; do
-    for am in $(am_dirs $m); do
+    ams=$(utils/am_dirs.sh exp $m "$seeds")
+    for am in $ams; do
       for set in dev_clean test_clean; do
         steps/decode_am.sh --min-lmwt $min_lmwt --max-lmwt $max_lmwt \
           --decode-config conf/decode.config --splice $splice --force $(forced_at 5) \

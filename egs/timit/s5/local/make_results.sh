@@ -16,8 +16,8 @@ exp=$1
 json() { tr -d '\n' < $1 | grep -o "\"$2\": [^,}]*" | head -1 | sed 's/.*: //'; }
 jlist() { tr -d '\n' < $1 | grep -o "\"$2\": \[[^]]*\]" | sed 's/.*\[//; s/\]//; s/ //g'; }
 best() { [ -f $1 ] && awk '{ print $2 }' $1 || echo "-"; }
-# A model's run folders: <exp>/<model>, or one per seed.
-runs() { if [ -z "$seeds" ]; then echo $exp/$1; else for s in $seeds; do echo $exp/${1}_s$s; done; fi; }
+runs() { utils/am_dirs.sh $exp $1 "$seeds"; }
+first_run() { utils/am_dirs.sh $exp $1 "${seeds%% *}"; }   # the pictures show the first seed
 # Mean (± sample sd when there are several) of the numbers on stdin, one per line; "-" if none.
 mean_sd() { awk -v f="$1" '$1 != "-" { n++; s += $1; q += $1 * $1 }
   END { if (n == 0) { print "-"; exit } m = s / n; printf f, m
@@ -53,7 +53,7 @@ colors=("#1f77b4" "#ff7f0e" "#2ca02c" "#d62728" "#9467bd")
   echo '<text x="20" y="20" font-size="14">Training loss (left) and dev frame accuracy % (right) per epoch</text>'
   i=0
   for m in $models; do
-    h=$(runs $m | head -1)/history.tsv
+    h=$(first_run $m)/history.tsv
     [ -f $h ] || continue
     awk -v c=${colors[$i]} -v m=$m -v i=$i 'NR > 1 { e[NR] = $1; l[NR] = $4; a[NR] = 100 * $7; n = NR; if ($4 > ml) ml = $4; if ($1 > me) me = $1 }
       END { if (n < 2) exit
@@ -76,7 +76,7 @@ colors=("#1f77b4" "#ff7f0e" "#2ca02c" "#d62728" "#9467bd")
   echo '<line x1="50" y1="280" x2="620" y2="280" stroke="#888"/>'
   i=0
   for m in $models; do
-    j=$(runs $m | head -1)/decode_test/measures.json
+    j=$(first_run $m)/decode_test/measures.json
     [ -f $j ] || continue
     jlist $j zero_percent | awk -F, -v m=$m -v i=$i '{ for (k = 1; k <= 3; k++) {
         x = 60 + i * 110 + (k - 1) * 30; h = 2.4 * $k
