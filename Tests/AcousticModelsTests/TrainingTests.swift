@@ -1,4 +1,5 @@
 import Foundation
+import KaldiBase
 import KaldiIO
 import KaldiMatrix
 import Testing
@@ -6,8 +7,8 @@ import Testing
 
 /// A small sequence-labelling task: segments of 4-11 frames of one of 4 classes, each frame
 /// the class mean plus unit Gaussian noise. Writes feature and target arks into a fresh
-/// directory and returns its path.
-func writeSyntheticTask(utterances: Int, seed: UInt64, name: String) throws -> String {
+/// directory and returns its path. Training utterances listed in `poisoned` get a NaN feature.
+func writeSyntheticTask(utterances: Int, seed: UInt64, name: String, poisoned: Set<Int> = []) throws -> String {
   let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ksnn-train-\(getpid())-\(name)")
   try? FileManager.default.removeItem(at: dir)
   try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -30,6 +31,7 @@ func writeSyntheticTask(utterances: Int, seed: UInt64, name: String) throws -> S
       for t in 0..<frames {
         for d in 0..<dim { m[t, d] = means[Int(labels[t]) * dim + d] + Float(rng.normal()) }
       }
+      if part == "train", poisoned.contains(u) { m[frames / 2, 3] = .nan }
       let key = String(format: "utt%04d", u)
       try feats.write(key, m)
       try ali.write(key, labels)
@@ -76,6 +78,56 @@ func weights(_ model: AcousticModel) -> [[Float]] {
     #expect(FileManager.default.fileExists(atPath: dir + "/final.mdl"))
     #expect(FileManager.default.fileExists(atPath: dir + "/best.mdl"))
     #expect(try String(contentsOfFile: dir + "/history.tsv", encoding: .utf8).split(separator: "\n").count == options.epochs + 1)
+  }
+
+  /// A minibatch with a NaN feature gives a NaN loss: it is skipped (no update, batch-norm
+  /// statistics restored), the learning rate halves, the log counts it, and training goes on
+  /// to a model that still learns.
+  @Test func skipsANonFiniteMinibatchAndGoesOn() throws {
+    let dir = try writeSyntheticTask(utterances: 32, seed: 5, name: "skip", poisoned: [7])
+    var options = TrainingOptions()
+    options.epochs = 4
+    options.batchSize = 4
+    options.lengthSchedule = "200*4"  // whole utterances: the poisoned one is in one minibatch per epoch
+    let trainer = try makeTrainer(.v2, dir: dir, options: options)
+    try trainer.run()
+    #expect(trainer.history.map(\.skippedBatches) == [1, 1, 1, 1])
+    #expect(weights(trainer.model).allSatisfy { $0.allSatisfy(\.isFinite) })
+    #expect(trainer.history[0].learningRate == 5e-4)
+    #expect(trainer.history[1].learningRate <= 2.5e-4)
+    let accuracy = try trainer.evaluate(trainer.dev).frameAccuracy
+    #expect(accuracy > 0.8, "dev frame accuracy \(accuracy)")
+    let tsv = try String(contentsOfFile: dir + "/history.tsv", encoding: .utf8).split(separator: "\n")
+    #expect(tsv[0].hasSuffix("\tskipped_batches"))
+    #expect(tsv[1].hasSuffix("\t1"))
+  }
+
+  /// Nothing but non-finite minibatches: the run stops with an error naming the utterances.
+  @Test func stopsWhenEveryMinibatchIsNonFinite() throws {
+    let dir = try writeSyntheticTask(utterances: 12, seed: 5, name: "all-nan", poisoned: Set(0..<12))
+    var options = TrainingOptions()
+    options.epochs = 2
+    options.batchSize = 1
+    options.maxConsecutiveSkips = 5
+    let trainer = try makeTrainer(.lstm, dir: dir, options: options)
+    let error = #expect(throws: KaldiError.self) { try trainer.run() }
+    #expect(error?.message.contains("5 minibatches in a row had a non-finite loss or gradient") == true, "\(String(describing: error))")
+    #expect(error?.message.contains("utterances utt00") == true)
+  }
+
+  /// Gradient-norm clipping: every update's gradient is at most --max-grad-norm long.
+  @Test func clipsTheGradientNorm() throws {
+    let dir = try writeSyntheticTask(utterances: 8, seed: 5, name: "clip")
+    let trainer = try makeTrainer(.gru, dir: dir, options: TrainingOptions())
+    var rng = RandomSource(seed: 1)
+    let batch = try trainer.makeBatch(chunks(of: trainer.train, maxLength: 50), from: trainer.train)
+    trainer.model.zeroGradients()
+    _ = trainer.model.propagate(batch, training: true, rng: &rng)
+    trainer.model.backpropagate(targets: batch.targets)
+    let norm = trainer.model.gradientNorm()
+    #expect(norm > 0.1)
+    trainer.model.scaleGradients(by: Float(0.1 / norm))
+    #expect(abs(trainer.model.gradientNorm() - 0.1) < 1e-5)
   }
 
   @Test func resumedRunIsBitIdenticalToAnUninterruptedOne() throws {

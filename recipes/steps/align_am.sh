@@ -6,7 +6,7 @@
 # (transition-ids) beside a copy of the transition model as final.mdl, so that it can be
 # handed to anything that takes Kaldi alignments (a recipe's --ali-dir, ali-to-pdf, ...).
 #
-# Usage: steps/align_am.sh [--beam 100] [--retry-beam 1000] [--splice 0] <data-dir> <lang-dir>
+# Usage: steps/align_am.sh [--beam 100] [--retry-beam 1000] [--sil-prob 0.5] [--splice 0] <data-dir> <lang-dir>
 #          <am-dir> <transition-model> <counts> <ali-dir>
 #  e.g.: steps/align_am.sh data/train_clean_100 data/lang exp/align1 exp/mono/final.mdl \
 #          exp/targets/align_pdf.counts exp/align1/ali_train_clean_100
@@ -15,9 +15,10 @@
 set -euo pipefail
 beam=100
 retry_beam=1000
+sil_prob=0.5        # probability of the optional silence between words (0: none, as TIMIT's lang)
 splice=0            # input context, as the network was trained with (utils/am_feats.sh)
 . "$(dirname "$0")/../utils/parse_options.sh"
-[ $# -eq 6 ] || { echo "Usage: $0 [--beam B] [--retry-beam B] [--splice N] <data-dir> <lang-dir> <am-dir> <transition-model> <counts> <ali-dir>" >&2; exit 1; }
+[ $# -eq 6 ] || { echo "Usage: $0 [--beam B] [--retry-beam B] [--sil-prob P] [--splice N] <data-dir> <lang-dir> <am-dir> <transition-model> <counts> <ali-dir>" >&2; exit 1; }
 data=$1 lang=$2 am=$3 model=$4 counts=$5 dir=$6
 utils=$(dirname "$(readlink -f "$0")")/../utils
 for f in $data/text $lang/words.txt $lang/lexicon.int $lang/oov.txt $lang/phones/optional_silence.int $am/final.mdl $model $counts; do
@@ -28,7 +29,8 @@ cp $model $dir/final.mdl
 $utils/sym2int.pl --map-oov "$(cat $lang/oov.txt)" -f 2- $lang/words.txt $data/text > $dir/text.int 2> $dir/log/sym2int.log
 ksnn-am-forward --class-frame-counts=$counts $am/final.mdl "$($utils/am_feats.sh $data $splice)" ark:$dir/loglikes.ark \
   2> $dir/log/forward.log || { echo "$0: forward pass failed; see $dir/log/forward.log" >&2; exit 1; }
-align-phones-mapped --lexicon=$lang/lexicon.int --optional-silence=$(cat $lang/phones/optional_silence.int) \
+silence=0; [ "$sil_prob" != 0 ] && silence=$(cat $lang/phones/optional_silence.int)
+align-phones-mapped --lexicon=$lang/lexicon.int --optional-silence=$silence --silence-prob=$sil_prob \
   --beam=$beam --retry-beam=$retry_beam $model ark:$dir/loglikes.ark ark:$dir/text.int "ark:| gzip -c > $dir/ali.1.gz" \
   2> $dir/log/align.log || { echo "$0: alignment failed; see $dir/log/align.log" >&2; exit 1; }
 rm $dir/loglikes.ark $dir/text.int

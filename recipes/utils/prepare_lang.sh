@@ -9,7 +9,7 @@ set -euo pipefail
 
 # Begin configuration section.
 sil_prob=0.5                     # probability of optional silence between words (0: none)
-num_sil_states=3                 # emitting states of silence phones
+num_sil_states=5                 # emitting states of silence phones (Kaldi's default; TIMIT uses 3)
 num_nonsil_states=3              # emitting states of other phones
 position_dependent_phones=false  # only false is supported
 # End configuration section.
@@ -59,15 +59,34 @@ make-lexicon-fst --print-args=false --silence-phone="$silphone" --silence-prob=$
   | fstcompile --isymbols=$lang/phones.txt --osymbols=$lang/words.txt --keep_isymbols=false --keep_osymbols=false \
   | fstarcsort --sort_type=olabel > $lang/L_disambig.fst
 
-# Left-to-right HMMs: each emitting state loops with 0.75 and moves on with 0.25.
-topo_entry() {  # topo_entry <num-states> <phone-ids...>
+# Kaldi's topologies (utils/gen_topo.pl): other phones left to right, each emitting state
+# looping with 0.75 and moving on with 0.25; silence phones with more freedom: the first state
+# may go on to any but the last state, the middle states to one another and the last, each
+# with probability 1/(n-1), and the last state loops with 0.75 (one state: 0.75 / 0.25).
+nonsilence_entry() {  # nonsilence_entry <num-states> <phone-ids...>
   local n=$1; shift
   echo "<TopologyEntry>"; echo "<ForPhones>"; echo "$*"; echo "</ForPhones>"
   for s in $(seq 0 $((n - 1))); do echo "<State> $s <PdfClass> $s <Transition> $s 0.75 <Transition> $((s + 1)) 0.25 </State>"; done
   echo "<State> $n </State>"; echo "</TopologyEntry>"
 }
+silence_entry() {  # silence_entry <num-states> <phone-ids...>
+  local n=$1; shift
+  echo "<TopologyEntry>"; echo "<ForPhones>"; echo "$*"; echo "</ForPhones>"
+  awk -v n=$n 'BEGIN {
+    if (n == 1) { print "<State> 0 <PdfClass> 0 <Transition> 0 0.75 <Transition> 1 0.25 </State>"; exit }
+    p = 1 / (n - 1)
+    line = "<State> 0 <PdfClass> 0 "
+    for (t = 0; t < n - 1; t++) line = line "<Transition> " t " " p " "
+    print line "</State>"
+    for (s = 1; s < n - 1; s++) {
+      line = "<State> " s " <PdfClass> " s " "
+      for (t = 1; t < n; t++) line = line "<Transition> " t " " p " "
+      print line "</State>" }
+    print "<State> " n - 1 " <PdfClass> " n - 1 " <Transition> " n - 1 " 0.75 <Transition> " n " 0.25 </State>" }'
+  echo "<State> $n </State>"; echo "</TopologyEntry>"
+}
 { echo "<Topology>"
-  topo_entry $num_nonsil_states $(tr '\n' ' ' < $lang/phones/nonsilence.int)
-  topo_entry $num_sil_states $(tr '\n' ' ' < $lang/phones/silence.int)
+  nonsilence_entry $num_nonsil_states $(tr '\n' ' ' < $lang/phones/nonsilence.int)
+  silence_entry $num_sil_states $(tr '\n' ' ' < $lang/phones/silence.int)
   echo "</Topology>"; } > $lang/topo
 echo "$0: lang directory $lang: $(($(wc -l < $lang/phones.txt) - ndisambig - 2)) phones, $(($(wc -l < $lang/words.txt) - 4)) words"

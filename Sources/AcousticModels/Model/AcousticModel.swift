@@ -117,6 +117,42 @@ public final class AcousticModel: ParameterOwner {
     try head.visitBuffers(body)
   }
 
+  /// The L2 norm of all parameter gradients together (infinite or NaN when any element is).
+  public func gradientNorm() -> Double {
+    var sum = 0.0
+    visitParameters { p in
+      p.grad.withUnsafeBufferPointer { g in
+        for v in g { sum += Double(v) * Double(v) }
+      }
+    }
+    return sum.squareRoot()
+  }
+
+  /// Multiplies every parameter gradient by `factor`.
+  public func scaleGradients(by factor: Float) {
+    visitParameters { p in
+      p.grad.withUnsafeMutableBufferPointer { g in
+        for i in g.indices { g[i] *= factor }
+      }
+    }
+  }
+
+  /// Copies of the non-learned state (batch-norm and range statistics), in visiting order.
+  public func bufferValues() -> [[Float]] {
+    var values: [[Float]] = []
+    visitBuffers { _, b in values.append(b) }
+    return values
+  }
+
+  /// Restores state taken by `bufferValues()`.
+  public func setBufferValues(_ values: [[Float]]) {
+    var index = 0
+    visitBuffers { _, b in
+      b = values[index]
+      index += 1
+    }
+  }
+
   /// Learnable values in the recurrent stack (weights, batch norm, leaks) and in the head.
   public var parameterCounts: (recurrentStack: Int, head: Int) {
     var stack = 0, headCount = 0

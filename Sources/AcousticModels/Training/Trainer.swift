@@ -21,6 +21,12 @@ public struct TrainingOptions: Sendable {
   public var seed = 1234
   /// Also checkpoint every this many minibatches (0: at the end of each epoch only).
   public var checkpointEvery = 0
+  /// Gradients whose global L2 norm exceeds this are scaled down to it before the update
+  /// (0: never), so that one exploding minibatch cannot throw the weights far.
+  public var maxGradientNorm: Float = 0
+  /// A run stops when this many minibatches in a row had a non-finite loss or gradient
+  /// (each is skipped, and the learning rate halved, until then).
+  public var maxConsecutiveSkips = 10
 
   public init() {}
 }
@@ -34,22 +40,32 @@ public struct EpochRecord: Sendable, Equatable {
   public var trainAccuracy: Double
   public var devLoss: Double
   public var devAccuracy: Double
+  /// Minibatches skipped for a non-finite loss or gradient.
+  public var skippedBatches = 0
 
   var encoded: String {
-    "\(epoch),\(learningRate),\(maxLength),\(trainLoss),\(trainAccuracy),\(devLoss),\(devAccuracy)"
+    "\(epoch),\(learningRate),\(maxLength),\(trainLoss),\(trainAccuracy),\(devLoss),\(devAccuracy),\(skippedBatches)"
   }
 
-  init(epoch: Int, learningRate: Float, maxLength: Int, trainLoss: Double, trainAccuracy: Double, devLoss: Double, devAccuracy: Double) {
+  init(
+    epoch: Int, learningRate: Float, maxLength: Int, trainLoss: Double, trainAccuracy: Double, devLoss: Double, devAccuracy: Double,
+    skippedBatches: Int = 0
+  ) {
     (self.epoch, self.learningRate, self.maxLength) = (epoch, learningRate, maxLength)
     (self.trainLoss, self.trainAccuracy, self.devLoss, self.devAccuracy) = (trainLoss, trainAccuracy, devLoss, devAccuracy)
+    self.skippedBatches = skippedBatches
   }
 
+  /// Reads `encoded`; checkpoints written before the skipped count had 7 fields.
   init?(encoded: Substring) {
     let f = encoded.split(separator: ",")
-    guard f.count == 7, let e = Int(f[0]), let lr = Float(f[1]), let ml = Int(f[2]), let tl = Double(f[3]),
+    guard f.count == 7 || f.count == 8, let e = Int(f[0]), let lr = Float(f[1]), let ml = Int(f[2]), let tl = Double(f[3]),
       let ta = Double(f[4]), let dl = Double(f[5]), let da = Double(f[6])
     else { return nil }
-    self.init(epoch: e, learningRate: lr, maxLength: ml, trainLoss: tl, trainAccuracy: ta, devLoss: dl, devAccuracy: da)
+    let skipped = f.count == 8 ? Int(f[7]) : 0
+    guard let skipped else { return nil }
+    self.init(
+      epoch: e, learningRate: lr, maxLength: ml, trainLoss: tl, trainAccuracy: ta, devLoss: dl, devAccuracy: da, skippedBatches: skipped)
   }
 }
 
@@ -77,6 +93,10 @@ public final class Trainer {
   /// Dev-set measures of the model as it stands after the last epoch this run finished.
   public private(set) var lastDevMeasures: Measures?
   var epochLoss = 0.0, epochFrames = 0, epochCorrect = 0
+  /// Minibatches skipped in this epoch, and in a row (for giving up on a broken model).
+  var epochSkipped = 0, consecutiveSkips = 0
+  /// Minibatches whose gradient was scaled down to `maxGradientNorm` in this epoch.
+  var epochClipped = 0
 
   /// Tests simulate an interruption by stopping after this many minibatches.
   var stopAfterBatches: Int?
@@ -111,12 +131,22 @@ public final class Trainer {
         let slice = order[(batchInEpoch * options.batchSize)..<min(order.count, (batchInEpoch + 1) * options.batchSize)]
         let batch = try makeBatch(Array(slice), from: train)
         var rng = RandomSource(seed: mix(UInt64(options.seed), UInt64(epoch), UInt64(batchInEpoch) + 1))
+        // The forward pass updates batch-norm and range statistics: keep them to undo a bad minibatch.
+        let buffers = model.bufferValues()
         model.zeroGradients()
         let logProbs = model.propagate(batch, training: true, rng: &rng)
         let (loss, frames) = model.backpropagate(targets: batch.targets)
-        guard loss.isFinite else {
-          let keys = slice.map { train.utterances[$0.utterance].key }
-          throw KaldiError("non-finite training loss (\(loss)) in epoch \(epoch), minibatch \(batchInEpoch + 1), utterances \(keys.joined(separator: " ")); try a lower --learning-rate")
+        let gradientNorm = model.gradientNorm()
+        guard loss.isFinite, gradientNorm.isFinite else {
+          try skipMinibatch(slice, loss: loss, restoring: buffers)
+          batchInEpoch += 1
+          batchesRun += 1
+          continue
+        }
+        consecutiveSkips = 0
+        if options.maxGradientNorm > 0, gradientNorm > Double(options.maxGradientNorm) {
+          model.scaleGradients(by: Float(Double(options.maxGradientNorm) / gradientNorm))
+          epochClipped += 1
         }
         adam.learningRate = learningRate
         adam.update(model)
@@ -139,8 +169,14 @@ public final class Trainer {
       let record = EpochRecord(
         epoch: epoch, learningRate: learningRate, maxLength: maxLength,
         trainLoss: epochLoss / Double(max(1, epochFrames)), trainAccuracy: Double(epochCorrect) / Double(max(1, epochFrames)),
-        devLoss: devMeasures.crossEntropy, devAccuracy: devMeasures.frameAccuracy)
+        devLoss: devMeasures.crossEntropy, devAccuracy: devMeasures.frameAccuracy, skippedBatches: epochSkipped)
       history.append(record)
+      if epochSkipped > 0 {
+        KaldiLog.warn("Epoch \(epoch): skipped \(epochSkipped) of \(batches) minibatches with a non-finite loss or gradient")
+      }
+      if epochClipped > 0 {
+        KaldiLog.log("Epoch \(epoch): gradients of \(epochClipped) of \(batches) minibatches scaled down to norm \(options.maxGradientNorm)")
+      }
       KaldiLog.log("Epoch \(epoch) done: train loss \(formatG(record.trainLoss, precision: 5)), accuracy \(formatG(100 * record.trainAccuracy, precision: 4))%; dev loss \(formatG(record.devLoss, precision: 5)), accuracy \(formatG(100 * record.devAccuracy, precision: 4))%")
       try model.save(directory + "/final.mdl")
       if devError < bestDevError {
@@ -162,9 +198,29 @@ public final class Trainer {
       epochLoss = 0
       epochFrames = 0
       epochCorrect = 0
+      epochSkipped = 0
+      epochClipped = 0
       try saveCheckpoint()
       try writeHistory()
     }
+  }
+
+  /// Leaves a minibatch whose loss or gradient is not finite out of training: the statistics
+  /// its forward pass changed are restored, no update is made, and the learning rate is
+  /// halved (down to the floor). Too many in a row mean the model itself is broken: that stops
+  /// the run, with the last good epoch's model still in final.mdl and checkpoint.mdl.
+  func skipMinibatch(_ slice: ArraySlice<Chunk>, loss: Double, restoring buffers: [[Float]]) throws {
+    model.setBufferValues(buffers)
+    model.zeroGradients()
+    epochSkipped += 1
+    consecutiveSkips += 1
+    let keys = slice.map { train.utterances[$0.utterance].key }.joined(separator: " ")
+    if consecutiveSkips >= options.maxConsecutiveSkips {
+      throw KaldiError(
+        "\(consecutiveSkips) minibatches in a row had a non-finite loss or gradient (last: epoch \(epoch), minibatch \(batchInEpoch + 1), loss \(loss), utterances \(keys)); the model of the last finished epoch is in \(directory)/final.mdl; try a lower --learning-rate or --max-grad-norm")
+    }
+    learningRate = max(learningRate * options.halvingFactor, options.minLearningRate)
+    KaldiLog.warn("Skipping minibatch \(batchInEpoch + 1) of epoch \(epoch): non-finite loss or gradient (loss \(loss)), utterances \(keys); learning rate now \(learningRate)")
   }
 
   /// Frame accuracy, cross-entropy and sparsity on a data set, in evaluation mode, over
@@ -211,6 +267,7 @@ public final class Trainer {
       ("train.bad-epochs", "\(badEpochs)"), ("train.previous-dev-error", "\(previousDevError)"),
       ("train.best-dev-error", "\(bestDevError)"), ("train.adam-step", "\(adam.step)"),
       ("train.epoch-loss", "\(epochLoss)"), ("train.epoch-frames", "\(epochFrames)"), ("train.epoch-correct", "\(epochCorrect)"),
+      ("train.epoch-skipped", "\(epochSkipped)"), ("train.epoch-clipped", "\(epochClipped)"),
       ("train.seed", "\(options.seed)"),
       ("train.history", history.map(\.encoded).joined(separator: ";")),
     ]
@@ -251,6 +308,9 @@ public final class Trainer {
     trainer.epochLoss = try value("epoch-loss", Double.self)
     trainer.epochFrames = try value("epoch-frames", Int.self)
     trainer.epochCorrect = try value("epoch-correct", Int.self)
+    // Checkpoints from before skipping and clipping existed have neither count.
+    trainer.epochSkipped = file.value("train.epoch-skipped").flatMap { Int($0) } ?? 0
+    trainer.epochClipped = file.value("train.epoch-clipped").flatMap { Int($0) } ?? 0
     let history = file.value("train.history") ?? ""
     trainer.history = history.split(separator: ";").compactMap(EpochRecord.init(encoded:))
     var m = [[Float]](), v = [[Float]]()
@@ -266,9 +326,9 @@ public final class Trainer {
   }
 
   func writeHistory() throws {
-    var text = "epoch\tlearning_rate\tmax_length\ttrain_loss\ttrain_accuracy\tdev_loss\tdev_accuracy\n"
+    var text = "epoch\tlearning_rate\tmax_length\ttrain_loss\ttrain_accuracy\tdev_loss\tdev_accuracy\tskipped_batches\n"
     for r in history {
-      text += "\(r.epoch)\t\(r.learningRate)\t\(r.maxLength)\t\(r.trainLoss)\t\(r.trainAccuracy)\t\(r.devLoss)\t\(r.devAccuracy)\n"
+      text += "\(r.epoch)\t\(r.learningRate)\t\(r.maxLength)\t\(r.trainLoss)\t\(r.trainAccuracy)\t\(r.devLoss)\t\(r.devAccuracy)\t\(r.skippedBatches)\n"
     }
     try OutputStream.writeWhole(text, to: directory + "/history.tsv")
   }

@@ -45,6 +45,7 @@ public enum KsnnAmTrain: KaldiTool {
     let validLength = invocation.option("max-seq-length-valid", 1000, "Maximum chunk length for dev evaluation")
     let seed = invocation.option("seed", 1234, "Random seed (initialisation, shuffling, dropout)")
     let every = invocation.option("checkpoint-every", 0, "Also write checkpoint.mdl every this many minibatches (0 = once per epoch)")
+    let maxNorm = invocation.option("max-grad-norm", Float(0), "Scale each minibatch's gradient down to this global L2 norm when larger (0 = never, as the paper)")
     let resume = invocation.option("resume", false, "Continue from <exp-dir>/checkpoint.mdl")
     let threads = invocation.option("num-threads", 1, "BLAS threads")
     let args = try invocation.arguments(5)
@@ -66,8 +67,12 @@ public enum KsnnAmTrain: KaldiTool {
     options.maxValidLength = validLength.value
     options.seed = seed.value
     options.checkpointEvery = every.value
+    options.maxGradientNorm = maxNorm.value
     guard options.batchSize > 0, options.epochs > 0, options.maxValidLength > 0 else {
       throw KaldiError.usage("--batch-size, --epochs and --max-seq-length-valid must be positive")
+    }
+    guard options.maxGradientNorm >= 0, options.maxGradientNorm.isFinite else {
+      throw KaldiError.usage("--max-grad-norm must be a finite non-negative number, got \(options.maxGradientNorm)")
     }
     _ = try LengthSchedule(options.lengthSchedule)
 

@@ -28,8 +28,12 @@ feats_dir=          # a Kaldi features root, <dir>/<set>/feats.scp (e.g. data-fm
 ali_dir=
 dev_ali_dir=        # default: <ali-dir>_dev, as PyTorch-Kaldi's TIMIT instructions name it
 graph_dir=
+realign_iters=1     # rounds of network training + forced realignment after the .PHN alignment
+align_opts="--architecture=lstm --hidden-dim=256 --epochs=8 --seq-length-schedule=200*8"   # the network that realigns
 min_lmwt=1
 max_lmwt=10
+dev_spk_list=conf/dev_spk.list     # the dev speakers (a look-alike corpus brings its own: <out>/conf/dev_spk.list)
+test_spk_list=conf/test_spk.list   # the core test speakers
 nj=2
 . ./path.sh
 . utils/parse_options.sh
@@ -39,7 +43,7 @@ nj=2
 
 if run_stage 0; then
   log "Stage 0: data preparation from $timit"
-  local/timit_data_prep.sh $timit
+  local/timit_data_prep.sh --dev-spk-list $dev_spk_list --test-spk-list $test_spk_list $timit
   touch exp/.done.0
 fi
 
@@ -57,7 +61,8 @@ if run_stage 1; then
   echo sil > $dict/silence_phones.txt
   echo sil > $dict/optional_silence.txt
   (echo "sil sil"; awk '{ print $1, $1 }' $dict/nonsilence_phones.txt) > $dict/lexicon.txt
-  utils/prepare_lang.sh --sil-prob 0 $dict sil data/local/lang_tmp data/lang > exp/prepare_lang.log
+  utils/prepare_lang.sh --sil-prob 0 --num-sil-states 3 $dict sil data/local/lang_tmp data/lang > exp/prepare_lang.log
+  utils/sym2int.pl -f 1 data/lang/words.txt $dict/lexicon.txt | utils/sym2int.pl -f 2- data/lang/phones.txt > data/lang/lexicon.int
   rm -rf data/lang_test_bg && cp -r data/lang data/lang_test_bg
   build-arpa-lm --skip-first-field=true data/train/text data/local/phone_bigram.arpa 2> exp/build_arpa_lm.log
   arpa2fst --disambig-symbol=#0 --read-symbol-table=data/lang_test_bg/words.txt data/local/phone_bigram.arpa data/lang_test_bg/G.fst 2> exp/arpa2fst.log
@@ -82,17 +87,28 @@ fi
 npdf=$(hmm-info --print-args=false $model 2> /dev/null | awk '/pdfs/ { print $NF }')
 
 if run_stage 3; then
-  log "Stage 3: frame targets $([ -n "$ali_dir" ] && echo "from $ali_dir (ali-to-pdf)" || echo "from the .PHN boundaries")"
   mkdir -p exp/targets
-  for set in train dev; do
-    if [ -n "$ali_dir" ]; then
+  if [ -n "$ali_dir" ]; then
+    log "Stage 3: frame targets from $ali_dir (ali-to-pdf)"
+    for set in train dev; do
       dir=$ali_dir; [ $set = dev ] && dir=${dev_ali_dir:-${ali_dir}_dev}
       ls $dir/ali.*.gz > /dev/null || { echo "$0: no alignments $dir/ali.*.gz for $set" >&2; exit 1; }
       ali-to-pdf $model "ark:gunzip -c $dir/ali.*.gz |" ark:exp/targets/$set.ark 2> exp/targets/ali_to_pdf_$set.log
-    else
-      local/phn_to_targets.sh data/$set data/lang $model ark:exp/targets/$set.ark
-    fi
-  done
+    done
+  else
+    log "Stage 3: alignments from the .PHN boundaries$([ $realign_iters -gt 0 ] && echo ", then $realign_iters realignment(s) with a network ($align_opts)")"
+    # Alignment directories in Kaldi's layout (ali.1.gz + final.mdl): exp/align<i>/ali_<set>,
+    # i = 0 for the hand labels; the last one can be given to another recipe as --ali-dir.
+    for set in train dev; do local/phn_align.sh data/$set data/lang $model exp/align0/ali_$set; done
+    for iter in $(seq 1 $realign_iters); do
+      steps/realign_am.sh --splice $splice --align-opts "$align_opts" --sil-prob 0 \
+        data/train data/dev data/lang $model exp/align$((iter - 1)) exp/align$iter
+    done
+    for set in train dev; do
+      ali-to-pdf $model "ark:gunzip -c exp/align$realign_iters/ali_$set/ali.1.gz |" ark:exp/targets/$set.ark \
+        2> exp/targets/ali_to_pdf_$set.log
+    done
+  fi
   analyze-counts --binary=false --counts-dim=$npdf ark:exp/targets/train.ark exp/targets/train_pdf.counts 2> exp/targets/analyze_counts.log
   touch exp/.done.3
 fi
