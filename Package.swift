@@ -34,7 +34,7 @@ let package = Package(
     .target(
       name: "AcousticModels", dependencies: ["KaldiBase", "KaldiMatrix", "KaldiIO", "CBLAS"],
       linkerSettings: [.linkedLibrary("m")]),
-    .target(name: "KaldiTools", dependencies: ["KaldiBase", "KaldiMatrix", "KaldiIO", "Features", "Scoring", "Decoding", "AcousticModels"]),
+    .target(name: "KaldiTools", dependencies: ["KaldiBase", "KaldiMatrix", "KaldiIO", "CBLAS", "Features", "Scoring", "Decoding", "AcousticModels"]),
 
     // MARK: - The multi-call executable
     .executableTarget(name: "ksnn", dependencies: ["KaldiTools"]),

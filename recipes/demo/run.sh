@@ -86,7 +86,7 @@ if [ $stage -le 3 ]; then
   build-arpa-lm --skip-first-field=true $data/phones $exp/phone_bigram.arpa 2> $exp/log/build_arpa_lm.log
   arpa2fst --read-symbol-table=$lang/words.txt $exp/phone_bigram.arpa $lang/G.fst 2> $exp/log/arpa2fst.log
   init-mono-model $lang/topo $mono/final.mdl 2> $exp/log/init_mono_model.log
-  $root/recipes/utils/mkgraph.sh --self-loop-scale 1.0 $lang $mono $mono/graph > $exp/log/mkgraph.log
+  $root/recipes/utils/mkgraph.sh $lang $mono $mono/graph > $exp/log/mkgraph.log
   log "  $(wc -l < $dict/nonsilence_phones.txt) phones + sil, $(hmm-info --print-args=false $mono/final.mdl 2>/dev/null | awk '/pdfs/ { print $NF }') pdfs;" \
       "HCLG: $(fstinfo $mono/graph/HCLG.fst | awk '/# of states/ { print $NF }') states"
 fi

@@ -37,5 +37,5 @@ $utils/fix_data_dir.sh $data > $logdir/fix_data_dir.log
 grep -h "kept [0-9]* utterances out of" $logdir/fix_data_dir.log | sed "s|^[^ ]*: |$0: $data: |" >&2 || true
 $steps/compute_cmvn_stats.sh $data $logdir $featdir > $logdir/compute_cmvn_stats.log
 apply-cmvn --utt2spk=ark:$data/utt2spk scp:$data/cmvn.scp scp:$data/feats.scp \
-  ark,scp:$featdir/cmvn_$name.ark,$data/feats_cmvn.scp 2> $logdir/apply_cmvn.log
+  ark,scp:$featdir/feats_cmvn_$name.ark,$data/feats_cmvn.scp 2> $logdir/apply_cmvn.log
 $utils/validate_data_dir.sh $data > $logdir/validate_data_dir.log

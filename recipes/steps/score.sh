@@ -2,16 +2,19 @@
 # Scores the hypotheses of a decode directory against a data directory's text, as Kaldi's
 # local/score.sh / steps/scoring/score_kaldi_wer.sh do, with compute-wer's counting.
 #
-# Hypotheses: <decode-dir>/scoring/<LMWT>.tra (word ids, mapped through <lang-dir>/words.txt)
-# or <decode-dir>/scoring/<LMWT>.txt (words), one line per utterance: "<utt> w1 w2 ...".
-# Writes, per LM weight: <decode-dir>/wer_<LMWT> (compute-wer's three lines),
-# scoring/<LMWT>.sys (sclite-style table), and for the best weight
-# scoring_kaldi/best_wer and scoring_kaldi/wer_details/{per_utt,per_spk}.
+# Hypotheses: <decode-dir>/scoring/penalty_<WIP>/<LMWT>.tra (word ids, mapped through
+# <lang-dir>/words.txt) or .txt (words), one line per utterance: "<utt> w1 w2 ...", for each
+# LM weight and word insertion penalty of the grid; or, from a decode without penalties,
+# <decode-dir>/scoring/<LMWT>.tra or .txt.
+# Writes, per pair: <decode-dir>/wer_<LMWT>_<WIP> (wer_<LMWT> without penalties; compute-wer's
+# three lines) and scoring/<LMWT>[_<WIP>].sys (sclite-style table), and for the best pair
+# scoring_kaldi/best_wer, best_lmwt, best_wip and scoring_kaldi/wer_details/{per_utt,per_spk}.
 set -euo pipefail
 
 # Begin configuration section.
 min_lmwt=1
 max_lmwt=10
+word_ins_penalty=0.0,0.5,1.0   # penalties whose hypotheses to look for, as Kaldi's local/score.sh
 mode=all            # compute-wer --mode: all|present|strict
 phone_map=          # e.g. conf/phones.60-48-39.map: fold ref and hyp 48->39 (TIMIT PER)
 fold_from=48
@@ -29,6 +32,7 @@ Usage: $0 [options] <data-dir> <lang-dir|graph-dir> <decode-dir>
 Options:
   --min-lmwt <int>        # first LM weight to score ($min_lmwt)
   --max-lmwt <int>        # last LM weight to score ($max_lmwt)
+  --word-ins-penalty <list>  # comma-separated word insertion penalties ($word_ins_penalty)
   --mode <all|present|strict>  # how hypotheses missing for a reference count ($mode)
   --phone-map <file>      # TIMIT phones.60-48-39.map: fold ref and hyp ($fold_from -> $fold_to)
 USAGE
@@ -54,27 +58,34 @@ fold() {  # fold <in> <out>: phone folding when asked, else a copy
 fold $data/text $dir/scoring/test_filt.txt
 
 scored=0
-for lmwt in $(seq $min_lmwt $max_lmwt); do
-  if [ -f $dir/scoring/$lmwt.tra ]; then
-    [ -f $lang/words.txt ] || { echo "$0: $dir/scoring/$lmwt.tra needs $lang/words.txt" >&2; exit 1; }
-    "$(dirname "$0")/../utils/int2sym.pl" -f 2- $lang/words.txt < $dir/scoring/$lmwt.tra > $dir/scoring/$lmwt.words.txt
-  elif [ -f $dir/scoring/$lmwt.txt ]; then
-    cp $dir/scoring/$lmwt.txt $dir/scoring/$lmwt.words.txt
+score_one() {  # score_one <hypothesis-file-without-extension> <name>: wer_<name>, scoring/<name>.*
+  local hyp=$1 name=$2
+  if [ -f $hyp.tra ]; then
+    [ -f $lang/words.txt ] || { echo "$0: $hyp.tra needs $lang/words.txt" >&2; exit 1; }
+    "$(dirname "$0")/../utils/int2sym.pl" -f 2- $lang/words.txt < $hyp.tra > $dir/scoring/$name.words.txt
+  elif [ -f $hyp.txt ]; then
+    [ $hyp.txt -ef $dir/scoring/$name.words.txt ] || cp $hyp.txt $dir/scoring/$name.words.txt
   else
-    continue
+    return 0
   fi
-  fold $dir/scoring/$lmwt.words.txt $dir/scoring/$lmwt.hyp.txt
-  compute-wer --text --mode=$mode ark:$dir/scoring/test_filt.txt ark,p:$dir/scoring/$lmwt.hyp.txt \
-    > $dir/wer_$lmwt 2> $dir/scoring/log/score.$lmwt.log
+  fold $dir/scoring/$name.words.txt $dir/scoring/$name.hyp.txt
+  compute-wer --text --mode=$mode ark:$dir/scoring/test_filt.txt ark,p:$dir/scoring/$name.hyp.txt \
+    > $dir/wer_$name 2> $dir/scoring/log/score.$name.log
   utt2spk_opt=; [ -f $data/utt2spk ] && utt2spk_opt="--utt2spk=$data/utt2spk"
-  wer-sys-summary $utt2spk_opt --mode=$mode --title=$(basename $dir)/$lmwt \
-    ark:$dir/scoring/test_filt.txt ark:$dir/scoring/$lmwt.hyp.txt > $dir/scoring/$lmwt.sys 2>> $dir/scoring/log/score.$lmwt.log
+  wer-sys-summary $utt2spk_opt --mode=$mode --title=$(basename $dir)/$name \
+    ark:$dir/scoring/test_filt.txt ark:$dir/scoring/$name.hyp.txt > $dir/scoring/$name.sys 2>> $dir/scoring/log/score.$name.log
   scored=$((scored + 1))
+}
+for lmwt in $(seq $min_lmwt $max_lmwt); do
+  score_one $dir/scoring/$lmwt $lmwt
+  for wip in ${word_ins_penalty//,/ }; do score_one $dir/scoring/penalty_$wip/$lmwt ${lmwt}_$wip; done
 done
-[ $scored -gt 0 ] || { echo "$0: no hypotheses ($dir/scoring/<LMWT>.tra or .txt for LMWT in $min_lmwt..$max_lmwt)" >&2; exit 1; }
+[ $scored -gt 0 ] || { echo "$0: no hypotheses ($dir/scoring/[penalty_<WIP>/]<LMWT>.tra or .txt for LMWT in $min_lmwt..$max_lmwt)" >&2; exit 1; }
 
 grep -H WER $dir/wer_* | "$(dirname "$0")/../utils/best_wer.sh" > $dir/scoring_kaldi/best_wer
 best=$(awk '{print $NF}' $dir/scoring_kaldi/best_wer | sed 's:.*/wer_::')
+echo ${best%%_*} > $dir/scoring_kaldi/best_lmwt
+case $best in *_*) echo ${best#*_} > $dir/scoring_kaldi/best_wip ;; *) rm -f $dir/scoring_kaldi/best_wip ;; esac
 align-text --special-symbol="$special_symbol" ark:$dir/scoring/test_filt.txt ark:$dir/scoring/$best.hyp.txt ark,t:- \
     2> $dir/scoring/log/align.log \
   | wer-per-utt-details --special-symbol="$special_symbol" > $dir/scoring_kaldi/wer_details/per_utt

@@ -33,3 +33,5 @@ half=$(( (epochs + 1) / 2 ))
 # the authors' pure integrator (alpha 1): at this size the integrator's outputs go silent
 # (98 % zeros, PER near 100 %), here and in the PyTorch reference alike.
 net_opts="--hidden-dim=$hidden --epochs=$epochs --batch-size=8 --learning-rate=0.003 --seq-length-schedule=100*$half|200*$half --synaptic-decay-init=0.9"
+# The network that realigns the first targets: an LSTM of the same size.
+args=(--align-opts "--architecture=lstm $net_opts" "${args[@]}")

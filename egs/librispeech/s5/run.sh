@@ -74,7 +74,7 @@ if run_stage 1; then
     || { echo "$0: arpa2fst failed on $lm; see exp/arpa2fst.log" >&2; exit 1; }
   if [ -z "$ali_dir" ]; then
     init-mono-model data/lang/topo exp/mono/final.mdl 2> exp/init_mono_model.log
-    utils/mkgraph.sh --self-loop-scale 1.0 data/lang_test exp/mono $graph > exp/mkgraph.log
+    utils/mkgraph.sh data/lang_test exp/mono $graph > exp/mkgraph.log
   fi
   log "  $(wc -l < $dict/nonsilence_phones.txt) phones, $(($(wc -l < data/lang/words.txt) - 4)) words; LM $lm"
   touch exp/.done.1

@@ -29,7 +29,7 @@ ali_dir=
 dev_ali_dir=        # default: <ali-dir>_dev, as PyTorch-Kaldi's TIMIT instructions name it
 graph_dir=
 realign_iters=1     # rounds of network training + forced realignment after the .PHN alignment
-align_opts="--architecture=lstm --hidden-dim=256 --epochs=8 --seq-length-schedule=200*8"   # the network that realigns
+align_opts="--architecture=lstm --hidden-dim=256 --batch-size=16"   # the network that realigns (the paper's 24 epochs)
 min_lmwt=1
 max_lmwt=10
 dev_spk_list=conf/dev_spk.list     # the dev speakers (a look-alike corpus brings its own: <out>/conf/dev_spk.list)
@@ -68,7 +68,7 @@ if run_stage 1; then
   arpa2fst --disambig-symbol=#0 --read-symbol-table=data/lang_test_bg/words.txt data/local/phone_bigram.arpa data/lang_test_bg/G.fst 2> exp/arpa2fst.log
   if [ -z "$ali_dir" ]; then
     init-mono-model data/lang/topo exp/mono/final.mdl 2> exp/init_mono_model.log
-    utils/mkgraph.sh --self-loop-scale 1.0 data/lang_test_bg exp/mono $graph > exp/mkgraph.log
+    utils/mkgraph.sh data/lang_test_bg exp/mono $graph > exp/mkgraph.log
   fi
   log "  $(wc -l < $dict/nonsilence_phones.txt) phones + sil; $(hmm-info --print-args=false $model 2> /dev/null | awk '/pdfs/ { print $NF }') pdfs in $model"
   touch exp/.done.1

@@ -3,8 +3,10 @@
 # egs/librispeech/s5 runs on it unchanged: <root>/LibriSpeech/{train-clean-100,dev-clean,
 # test-clean}/<spk>/<chapter>/<spk>-<chapter>-<nnnn>.flac with <spk>-<chapter>.trans.txt
 # (upper-case words), LibriSpeech/SPEAKERS.TXT, and <root>/librispeech-lexicon.txt
-# ("WORD<TAB>PHONES", here festival's own pronunciations of the words it spoke).
-# Speakers are festival's diphone voices at several pitch shifts; deterministic.
+# ("WORD<TAB>PHONES", here the synthesizers' own pronunciations of the words they spoke).
+# Speech with the variety of real data (utils/synthesize_corpus.sh, voices from
+# utils/voice_plan.sh): two synthesizers, six voices, per-speaker rate, pitch, channel and
+# noise; deterministic.
 #
 # Usage: local/make_corpus.sh [--train-speakers N] [--sentences-per-speaker N] <root>
 set -euo pipefail
@@ -13,7 +15,7 @@ sentences_per_speaker=6
 . utils/parse_options.sh
 [ $# -eq 1 ] || { echo "Usage: $0 [--train-speakers N] [--sentences-per-speaker N] <root>" >&2; exit 1; }
 root=$1
-for tool in festival sox flac; do command -v $tool > /dev/null || { echo "$0: $tool not found (make deps installs it)" >&2; exit 1; }; done
+for tool in sox flac; do command -v $tool > /dev/null || { echo "$0: $tool not found (make deps installs it)" >&2; exit 1; }; done
 pool=local/sentences.txt
 npool=$(wc -l < $pool)
 tmp=$(mktemp -d)
@@ -30,60 +32,50 @@ rm -rf $root
 mkdir -p $root/LibriSpeech
 touch $root/.synthesized-by-ksnn
 
-# speaker id, subset, voice, pitch shift in cents
+# speaker id, subset; then the voice (utils/voice_plan.sh): train speakers from voice 0, dev
+# and test speakers from voices of their own.
 {
-  for ((i = 0; i < train_speakers; i++)); do
-    echo "$((100 + 7 * i)) train-clean-100 $([ $((i % 2)) -eq 0 ] && echo kal || echo ked) $(( (i / 2) % 4 * 150 - 150 ))"
-  done
-  echo "1272 dev-clean kal 300"; echo "1462 dev-clean ked -100"
-  echo "1089 test-clean ked 0"; echo "1188 test-clean kal 250"
-} > $tmp/speakers
+  for ((i = 0; i < train_speakers; i++)); do echo "$((100 + 7 * i)) train-clean-100"; done
+  echo "1272 dev-clean"; echo "1462 dev-clean"; echo "1089 test-clean"; echo "1188 test-clean"
+} > $tmp/ids
+{ utils/voice_plan.sh $train_speakers 0; utils/voice_plan.sh 4 100; } > $tmp/voices
+paste -d' ' $tmp/ids $tmp/voices > $tmp/speakers
+awk '{ print $1, $3, $4, $5, $6, $7, $8, $9, $10 }' $tmp/speakers > $tmp/synth_speakers
 {
   echo "; ID  |SEX| SUBSET           |MINUTES| NAME"
-  awk '{ printf "%-5s| %s | %-16s | 0.00 | festival %s %+d cents\n", $1, ($4 > 100 ? "F" : "M"), $2, $3, $4 }' $tmp/speakers
+  awk '{ printf "%-5s| %s | %-16s | 0.00 | %s %s, %d Hz, speed %s, SNR %s dB\n", $1, ($4 == "slt" ? "F" : "M"), $2, $3, $4, $6, $7, $10 }' $tmp/speakers
 } > $root/LibriSpeech/SPEAKERS.TXT
 
+# One chapter per speaker, its share of the pool (overlapping across speakers).
 n=0
+while read -r spk subset _; do
+  chapter=$((spk * 10 + 1))
+  for ((j = 0; j < sentences_per_speaker; j++)); do
+    k=$(( (n * 5 + j) % npool ))
+    printf "%s %s-%s-%04d %s\n" $spk $spk $chapter $j "$(sed -n "$((k + 1))p" $pool)"
+  done
+  n=$((n + 1))
+done < $tmp/speakers > $tmp/utterances
+utils/synthesize_corpus.sh $tmp/synth_speakers $tmp/utterances $tmp/audio
+
 : > $tmp/prons
-while read -r spk subset voice cents; do
+while read -r spk subset _; do
   chapter=$((spk * 10 + 1))
   dir=$root/LibriSpeech/$subset/$spk/$chapter
   mkdir -p $dir
-  for ((j = 0; j < sentences_per_speaker; j++)); do
-    k=$(( (n * 3 + j) % npool ))
-    printf "%s-%s-%04d %s\n" $spk $chapter $j "$(sed -n "$((k + 1))p" $pool)"
-  done > $tmp/$spk.list
-  n=$((n + 1))
-  {
-    echo "(voice_${voice}_diphone)"
-    while read -r utt text; do
-      echo "(set! utt (SynthText \"${text//\"/}\"))"
-      echo "(utt.save.wave utt \"$tmp/$utt.raw.wav\" 'riff)"
-      echo "(set! fd (fopen \"$tmp/$utt.prons\" \"w\"))"
-      echo "(mapcar (lambda (s) (format fd \"%s %s\n\" (item.feat s 'R:SylStructure.parent.parent.name) (item.name s))) (utt.relation.items utt 'Segment))"
-      echo "(fclose fd)"
-    done < $tmp/$spk.list
-  } > $tmp/$spk.scm
-  festival -b $tmp/$spk.scm < /dev/null
-  while read -r utt text; do
-    sox -R -G $tmp/$utt.raw.wav -r 16000 -b 16 -c 1 $tmp/$utt.wav pitch $cents
-    flac -s -f --best -o $dir/$utt.flac $tmp/$utt.wav
-    # Segments of one word follow each other. Festival's words are paired with the
-    # transcript's by position (festival may fold "man's" into "man"), so the lexicon has the
-    # transcript's spelling.
-    awk '$2 != "pau" { if ($1 != prev) { if (prev != "") print p; prev = $1; p = $2 } else p = p " " $2 }
-         END { if (prev != "") print p }' $tmp/$utt.prons > $tmp/$utt.phones
-    echo "$text" | tr 'a-z' 'A-Z' | tr -cd "A-Z' \n" | tr ' ' '\n' | grep -v '^$' > $tmp/$utt.words
-    if [ $(wc -l < $tmp/$utt.words) -eq $(wc -l < $tmp/$utt.phones) ]; then
-      paste $tmp/$utt.words $tmp/$utt.phones >> $tmp/prons
+  grep "^$spk " $tmp/utterances | while read -r _ utt text; do
+    flac -s -f --best -o $dir/$utt.flac $tmp/audio/$utt.wav
+    # The synthesizer's words are paired with the transcript's by position (festival may
+    # fold "man's" into "man"), so the lexicon has the transcript's spelling.
+    echo "$text" | tr 'a-z' 'A-Z' | tr -cd "A-Z' \n" | tr ' ' '\n' | grep -v '^$' > $tmp/words
+    if [ $(wc -l < $tmp/words) -eq $(wc -l < $tmp/audio/$utt.prons) ]; then
+      cut -d' ' -f2- $tmp/audio/$utt.prons | paste $tmp/words - >> $tmp/prons
     else
-      echo "$0: festival's words of $utt do not pair with its transcript; its words stay out of the lexicon" >&2
+      echo "$0: the synthesizer's words of $utt do not pair with its transcript; its words stay out of the lexicon" >&2
     fi
-  done < $tmp/$spk.list
-  # Transcripts as LibriSpeech writes them: upper case, no punctuation except apostrophes.
-  while read -r utt text; do
+    # Transcripts as LibriSpeech writes them: upper case, no punctuation except apostrophes.
     echo "$utt $(echo "$text" | tr 'a-z' 'A-Z' | tr -cd "A-Z' " | tr -s ' ')"
-  done < $tmp/$spk.list > $dir/$spk-$chapter.trans.txt
+  done > $dir/$spk-$chapter.trans.txt
 done < $tmp/speakers
 awk -F'\t' '!seen[$1]++' $tmp/prons | sort > $root/librispeech-lexicon.txt
 echo "$0: $(find $root -name '*.flac' | wc -l) utterances of $(wc -l < $tmp/speakers) speakers, $(wc -l < $root/librispeech-lexicon.txt) words in the lexicon, under $root"

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Synthesizes a small corpus in the exact layout of LDC's TIMIT, deterministically, so that
 # egs/timit/s5 runs on it unchanged: <root>/{TRAIN,TEST}/DR<n>/<SPK>/<SENT>.{WAV,PHN,WRD,TXT},
-# .WAV as 16 kHz 16-bit NIST SPHERE, .PHN/.WRD with sample boundaries from festival's own
-# segment timing (pau at the ends becomes h#), SA1/SA2 for every speaker (which TIMIT data
-# preparation must leave out). Speakers are festival's two diphone voices (kal, ked) at
-# several pitch shifts (sox pitch keeps the timing); dev and test speakers carry names from
-# conf/dev_spk.list and conf/test_spk.list, as in the real corpus.
+# .WAV as 16 kHz 16-bit NIST SPHERE, SA1/SA2 for every speaker (which TIMIT data preparation
+# must leave out), dev and test speakers named from conf/dev_spk.list and conf/test_spk.list.
+# Speech with the variety of real data (utils/synthesize_corpus.sh, voices from
+# utils/voice_plan.sh): two synthesizers, six voices, per-speaker rate, pitch, channel and
+# noise. .PHN carries TIMIT's 61 labels as the hand labellers did: stops split into closure
+# and release (bcl b, tcl t, ..., tcl ch, dcl jh; the closure the first 60 %), pauses at the
+# ends as h#, inside as pau; .WRD from the synthesizer's word timing.
 #
 # Usage: local/make_corpus.sh [--train-speakers N] [--sentences-per-speaker N] <timit-root>
 set -euo pipefail
@@ -14,12 +16,12 @@ sentences_per_speaker=6
 . utils/parse_options.sh
 [ $# -eq 1 ] || { echo "Usage: $0 [--train-speakers N] [--sentences-per-speaker N] <timit-root>" >&2; exit 1; }
 root=$1
-for tool in festival sox; do command -v $tool > /dev/null || { echo "$0: $tool not found (make deps installs it)" >&2; exit 1; }; done
+command -v sox > /dev/null || { echo "$0: sox not found (make deps installs it)" >&2; exit 1; }
 pool=local/sentences.txt
 npool=$(wc -l < $pool)
 tmp=$(mktemp -d)
 trap 'rm -rf $tmp' EXIT
-letters=(abc def ghi jkl mno pqr stu vwx yza bcd cde efg)
+letters=(abc def ghi jkl mno pqr stu vwx yza bcd cde efg hij klm nop qrs tuv wxy zab)
 if ! [ "$train_speakers" -ge 1 ] 2>/dev/null || [ $train_speakers -gt ${#letters[@]} ]; then
   echo "$0: --train-speakers must be 1..${#letters[@]} (got '$train_speakers')" >&2; exit 1
 fi
@@ -34,58 +36,51 @@ rm -rf $root
 mkdir -p $root
 touch $root/.synthesized-by-ksnn
 
-# speaker id, set, dialect region, voice, pitch shift in cents
+# speaker id, set, dialect region; then the voice (utils/voice_plan.sh), train speakers from
+# voice 0, the dev and test speakers from voices of their own.
 {
-  for ((i = 0; i < train_speakers; i++)); do
-    voice=$([ $((i % 2)) -eq 0 ] && echo kal || echo ked)
-    cents=$(( (i / 2) % 4 * 150 - 150 ))
-    sex=$([ $cents -gt 100 ] && echo F || echo M)
-    echo "${sex}${letters[$i]^^}0 TRAIN $((i % 8 + 1)) $voice $cents"
-  done
-  echo "FAKS0 TEST 1 kal 300"; echo "MGWT0 TEST 2 ked -100"
-  echo "MDAB0 TEST 1 ked 0"; echo "FELC0 TEST 1 kal 250"
-} > $tmp/speakers
+  for ((i = 0; i < train_speakers; i++)); do echo "M${letters[$i]^^}0 TRAIN $((i % 8 + 1))"; done
+  echo "FAKS0 TEST 1"; echo "MGWT0 TEST 2"; echo "MDAB0 TEST 1"; echo "FELC0 TEST 1"
+} > $tmp/ids
+{ utils/voice_plan.sh $train_speakers 0; utils/voice_plan.sh 4 100; } > $tmp/voices
+paste -d' ' $tmp/ids $tmp/voices > $tmp/speakers
+awk '{ print $1, $4, $5, $6, $7, $8, $9, $10, $11 }' $tmp/speakers > $tmp/synth_speakers
 
+# SA1, SA2, then each speaker's share of the pool (overlapping across speakers, as SX).
 n=0
-while read -r spk set dr voice cents; do
+while read -r spk _; do
+  echo "$spk ${spk}_SA1 She had your dark suit in greasy wash water all year."
+  echo "$spk ${spk}_SA2 Don't ask me to carry an oily rag like that."
+  for ((j = 0; j < sentences_per_speaker; j++)); do
+    k=$(( (n * 5 + j) % npool ))
+    echo "$spk ${spk}_SX$((100 + k)) $(sed -n "$((k + 1))p" $pool)"
+  done
+  n=$((n + 1))
+done < $tmp/speakers > $tmp/utterances
+utils/synthesize_corpus.sh $tmp/synth_speakers $tmp/utterances $tmp/audio
+
+while read -r spk set dr _; do
   dir=$root/$set/DR$dr/$spk
   mkdir -p $dir
-  # SA1, SA2, then this speaker's share of the pool (overlapping across speakers, as SX).
-  {
-    echo "SA1 She had your dark suit in greasy wash water all year."
-    echo "SA2 Don't ask me to carry an oily rag like that."
-    for ((j = 0; j < sentences_per_speaker; j++)); do
-      k=$(( (n * 3 + j) % npool ))
-      echo "SX$((100 + k)) $(sed -n "$((k + 1))p" $pool)"
-    done
-  } > $tmp/$spk.list
-  n=$((n + 1))
-  {
-    echo "(voice_${voice}_diphone)"
-    while read -r sent text; do
-      base=$tmp/${spk}_$sent
-      echo "(set! utt (SynthText \"${text//\"/}\"))"
-      echo "(utt.save.wave utt \"$base.raw.wav\" 'riff)"
-      echo "(set! fd (fopen \"$base.seg\" \"w\"))"
-      echo "(mapcar (lambda (s) (format fd \"S %s %f\n\" (item.name s) (item.feat s 'end))) (utt.relation.items utt 'Segment))"
-      echo "(mapcar (lambda (w) (format fd \"W %s %f %f\n\" (item.name w) (item.feat w 'word_start) (item.feat w 'word_end))) (utt.relation.items utt 'Word))"
-      echo "(fclose fd)"
-    done < $tmp/$spk.list
-  } > $tmp/$spk.scm
-  festival -b $tmp/$spk.scm < /dev/null
-  while read -r sent text; do
-    base=$tmp/${spk}_$sent
-    sox -R -G $base.raw.wav -r 16000 -b 16 -c 1 -t sph $dir/$sent.WAV pitch $cents
+  grep "^$spk " $tmp/utterances | while read -r _ utt text; do
+    sent=${utt#*_}
+    a=$tmp/audio/$utt
+    sox $a.wav -t sph $dir/$sent.WAV
     samples=$(soxi -s $dir/$sent.WAV)
-    awk -v n=$samples '$1 == "S" { name[++k] = $2; end[k] = int($3 * 16000 + 0.5) }
-      END { start = 0
-            for (i = 1; i <= k; i++) {
-              e = (i == k || end[i] > n) ? n : end[i]
-              p = name[i]; if (p == "pau") p = (i == 1 || i == k) ? "h#" : "pau"
-              if (e > start) print start, e, p
-              start = e } }' $base.seg > $dir/$sent.PHN
-    awk '$1 == "W" { print int($3 * 16000 + 0.5), int($4 * 16000 + 0.5), tolower($2) }' $base.seg > $dir/$sent.WRD
+    awk 'BEGIN { split("b:bcl d:dcl g:gcl p:pcl t:tcl k:kcl ch:tcl jh:dcl", pairs, " ")
+                 for (i in pairs) { split(pairs[i], a, ":"); closure[a[1]] = a[2] } }
+      { s[++k] = $1; e[k] = $2; p[k] = $3 }
+      END { for (i = 1; i <= k; i++) {
+              q = p[i]; if (q == "pau") q = (i == 1 || i == k) ? "h#" : "pau"
+              if ((q in closure) && e[i] - s[i] >= 2) {
+                c = s[i] + int(0.6 * (e[i] - s[i]))
+                print s[i], c, closure[q]; print c, e[i], q
+              } else print s[i], e[i], q } }' $a.seg > $dir/$sent.PHN
+    echo "$text" | tr -cd "A-Za-z' \n" | tr 'A-Z' 'a-z' | tr ' ' '\n' | grep -v '^$' > $tmp/words
+    awk -v wordfile=$tmp/words 'BEGIN { while ((getline w < wordfile) > 0) word[++n] = w }
+      $4 > 0 { if (!($4 in first)) { first[$4] = $1; order[++k] = $4 }; last[$4] = $2 }
+      END { for (i = 1; i <= k; i++) { w = order[i]; if (w <= n) print first[w], last[w], word[w] } }' $a.seg > $dir/$sent.WRD
     echo "0 $samples $text" > $dir/$sent.TXT
-  done < $tmp/$spk.list
+  done
 done < $tmp/speakers
 echo "$0: $(find $root -name '*.WAV' | wc -l) utterances of $(wc -l < $tmp/speakers) speakers in $root"
