@@ -7,7 +7,9 @@ import Testing
 
 /// A small sequence-labelling task: segments of 4-11 frames of one of 4 classes, each frame
 /// the class mean plus unit Gaussian noise. Writes feature and target arks into a fresh
-/// directory and returns its path. Training utterances listed in `poisoned` get a NaN feature.
+/// directory and returns its path. Training utterances listed in `poisoned` get one frame of
+/// the largest finite floats, which overflow in the first product (the data reader would drop
+/// NaN features itself).
 func writeSyntheticTask(utterances: Int, seed: UInt64, name: String, poisoned: Set<Int> = []) throws -> String {
   let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ksnn-train-\(getpid())-\(name)")
   try? FileManager.default.removeItem(at: dir)
@@ -31,7 +33,9 @@ func writeSyntheticTask(utterances: Int, seed: UInt64, name: String, poisoned: S
       for t in 0..<frames {
         for d in 0..<dim { m[t, d] = means[Int(labels[t]) * dim + d] + Float(rng.normal()) }
       }
-      if part == "train", poisoned.contains(u) { m[frames / 2, 3] = .nan }
+      if part == "train", poisoned.contains(u) {
+        for d in 0..<dim { m[frames / 2, d] = (d % 2 == 0 ? 1 : -1) * .greatestFiniteMagnitude }
+      }
       let key = String(format: "utt%04d", u)
       try feats.write(key, m)
       try ali.write(key, labels)
@@ -80,7 +84,7 @@ func weights(_ model: AcousticModel) -> [[Float]] {
     #expect(try String(contentsOfFile: dir + "/history.tsv", encoding: .utf8).split(separator: "\n").count == options.epochs + 1)
   }
 
-  /// A minibatch with a NaN feature gives a NaN loss: it is skipped (no update, batch-norm
+  /// A minibatch whose features overflow gives a non-finite loss: it is skipped (no update, batch-norm
   /// statistics restored), the learning rate halves, the log counts it, and training goes on
   /// to a model that still learns.
   @Test func skipsANonFiniteMinibatchAndGoesOn() throws {
@@ -95,8 +99,9 @@ func weights(_ model: AcousticModel) -> [[Float]] {
     #expect(weights(trainer.model).allSatisfy { $0.allSatisfy(\.isFinite) })
     #expect(trainer.history[0].learningRate == 5e-4)
     #expect(trainer.history[1].learningRate <= 2.5e-4)
-    let accuracy = try trainer.evaluate(trainer.dev).frameAccuracy
-    #expect(accuracy > 0.8, "dev frame accuracy \(accuracy)")
+    // Still learning, at a learning rate halved once per epoch (chance is 0.25).
+    #expect(trainer.history[3].devAccuracy > trainer.history[0].devAccuracy + 0.1, "\(trainer.history.map(\.devAccuracy))")
+    #expect(trainer.history[3].devAccuracy > 0.5)
     let tsv = try String(contentsOfFile: dir + "/history.tsv", encoding: .utf8).split(separator: "\n")
     #expect(tsv[0].hasSuffix("\tskipped_batches"))
     #expect(tsv[1].hasSuffix("\t1"))
@@ -111,7 +116,7 @@ func weights(_ model: AcousticModel) -> [[Float]] {
     options.maxConsecutiveSkips = 5
     let trainer = try makeTrainer(.lstm, dir: dir, options: options)
     let error = #expect(throws: KaldiError.self) { try trainer.run() }
-    #expect(error?.message.contains("5 minibatches in a row had a non-finite loss or gradient") == true, "\(String(describing: error))")
+    #expect(error?.message.contains("5 minibatches in a row had a non-finite loss, gradient or statistics") == true, "\(String(describing: error))")
     #expect(error?.message.contains("utterances utt00") == true)
   }
 

@@ -74,6 +74,37 @@ import Testing
     #expect(best.stdoutText == "%WER 0.0 | 3 13 | 100.0 0.0 0.0 0.0 0.0 0.0 | exp/decode/scoring/3.sys\n", "\(best.stderr)")
   }
 
+  /// Kaldi's local/score.sh grid: hypotheses per word insertion penalty and LM weight, one
+  /// wer_<LMWT>_<WIP> each, the best pair named in best_wer, best_lmwt and best_wip.
+  @Test func scoreScriptScoresTheInsertionPenaltyGrid() throws {
+    let ws = try Workspace()
+    let bin = ws.path + "/bin"
+    try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
+    for tool in try Ksnn.run(["--list-tools"]).stdoutText.split(separator: "\n").map(String.init) + ["ksnn"] {
+      try FileManager.default.createSymbolicLink(atPath: bin + "/" + tool, withDestinationPath: Ksnn.binary)
+    }
+    for dir in ["data/test", "lang", "exp/decode/scoring/penalty_0.0", "exp/decode/scoring/penalty_0.5"] {
+      try FileManager.default.createDirectory(atPath: ws.path + "/" + dir, withIntermediateDirectories: true)
+    }
+    try ws.write("data/test/text", "u1 a b c\nu2 c b\n")
+    try ws.write("lang/words.txt", "<eps> 0\na 1\nb 2\nc 3\n")
+    try ws.write("exp/decode/scoring/penalty_0.0/1.tra", "u1 1 2 3 3\nu2 3 2 1\n")  // 2 insertions
+    try ws.write("exp/decode/scoring/penalty_0.5/1.tra", "u1 1 2 3\nu2 3 2 1\n")    // 1 insertion
+    try ws.write("exp/decode/scoring/penalty_0.0/2.tra", "u1 1 2\nu2 3\n")          // 2 deletions
+    try ws.write("exp/decode/scoring/penalty_0.5/2.tra", "u1 1 2 3\nu2 3 2\n")      // perfect
+    let run = try Ksnn.sh(
+      "PATH=\(bin):$PATH \(Self.recipes)/steps/score.sh --max-lmwt 2 --word-ins-penalty 0.0,0.5,1.0 data/test lang exp/decode", in: ws.path)
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(try ws.text("exp/decode/wer_1_0.0").hasPrefix("%WER 40.00 [ 2 / 5, 2 ins, 0 del, 0 sub ]"))
+    #expect(try ws.text("exp/decode/wer_1_0.5").hasPrefix("%WER 20.00 [ 1 / 5, 1 ins, 0 del, 0 sub ]"))
+    #expect(try ws.text("exp/decode/wer_2_0.0").hasPrefix("%WER 40.00 [ 2 / 5, 0 ins, 2 del, 0 sub ]"))
+    #expect(!ws.exists("exp/decode/wer_1_1.0"))  // no hypotheses for that penalty
+    #expect(try ws.text("exp/decode/scoring_kaldi/best_wer") == "%WER 0.00 [ 0 / 5, 0 ins, 0 del, 0 sub ] exp/decode/wer_2_0.5\n")
+    #expect(try ws.text("exp/decode/scoring_kaldi/best_lmwt") == "2\n")
+    #expect(try ws.text("exp/decode/scoring_kaldi/best_wip") == "0.5\n")
+    #expect(try ws.text("exp/decode/scoring_kaldi/wer_details/per_utt").contains("u2 #csid 2 0 0 0"))
+  }
+
   @Test func bestWerPicksTheFirstLowest() throws {
     let lines = "exp/a/wer_1:%WER 30.77 [ 4 / 13, 2 ins, 1 del, 1 sub ]\nexp/a/wer_2:%WER 22.20 [ 457 / 2059, 172 ins, 132 del, 153 sub ] [PARTIAL]\nexp/a/wer_3:%WER 22.20 [ 1 / 2059, 1 ins, 0 del, 0 sub ]\n"
     let run = try Ksnn.run(["best-wer"], stdin: Data(lines.utf8))

@@ -144,6 +144,15 @@ public final class AcousticModel: ParameterOwner {
     return values
   }
 
+  /// Whether every batch-norm and range statistic is a finite number.
+  public func buffersAreFinite() -> Bool {
+    var finite = true
+    visitBuffers { _, b in
+      if finite { finite = b.allSatisfy(\.isFinite) }
+    }
+    return finite
+  }
+
   /// Restores state taken by `bufferValues()`.
   public func setBufferValues(_ values: [[Float]]) {
     var index = 0

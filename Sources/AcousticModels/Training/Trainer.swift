@@ -137,7 +137,9 @@ public final class Trainer {
         let logProbs = model.propagate(batch, training: true, rng: &rng)
         let (loss, frames) = model.backpropagate(targets: batch.targets)
         let gradientNorm = model.gradientNorm()
-        guard loss.isFinite, gradientNorm.isFinite else {
+        // Overflowing inputs can leave the loss finite (batch norm divides them by an infinite
+        // variance) and still ruin the running statistics.
+        guard loss.isFinite, gradientNorm.isFinite, model.buffersAreFinite() else {
           try skipMinibatch(slice, loss: loss, restoring: buffers)
           batchInEpoch += 1
           batchesRun += 1
@@ -172,7 +174,7 @@ public final class Trainer {
         devLoss: devMeasures.crossEntropy, devAccuracy: devMeasures.frameAccuracy, skippedBatches: epochSkipped)
       history.append(record)
       if epochSkipped > 0 {
-        KaldiLog.warn("Epoch \(epoch): skipped \(epochSkipped) of \(batches) minibatches with a non-finite loss or gradient")
+        KaldiLog.warn("Epoch \(epoch): skipped \(epochSkipped) of \(batches) minibatches with a non-finite loss, gradient or statistics")
       }
       if epochClipped > 0 {
         KaldiLog.log("Epoch \(epoch): gradients of \(epochClipped) of \(batches) minibatches scaled down to norm \(options.maxGradientNorm)")
@@ -217,10 +219,10 @@ public final class Trainer {
     let keys = slice.map { train.utterances[$0.utterance].key }.joined(separator: " ")
     if consecutiveSkips >= options.maxConsecutiveSkips {
       throw KaldiError(
-        "\(consecutiveSkips) minibatches in a row had a non-finite loss or gradient (last: epoch \(epoch), minibatch \(batchInEpoch + 1), loss \(loss), utterances \(keys)); the model of the last finished epoch is in \(directory)/final.mdl; try a lower --learning-rate or --max-grad-norm")
+        "\(consecutiveSkips) minibatches in a row had a non-finite loss, gradient or statistics (last: epoch \(epoch), minibatch \(batchInEpoch + 1), loss \(loss), utterances \(keys)); the model of the last finished epoch is in \(directory)/final.mdl; try a lower --learning-rate or --max-grad-norm")
     }
     learningRate = max(learningRate * options.halvingFactor, options.minLearningRate)
-    KaldiLog.warn("Skipping minibatch \(batchInEpoch + 1) of epoch \(epoch): non-finite loss or gradient (loss \(loss)), utterances \(keys); learning rate now \(learningRate)")
+    KaldiLog.warn("Skipping minibatch \(batchInEpoch + 1) of epoch \(epoch): non-finite loss, gradient or statistics (loss \(loss)), utterances \(keys); learning rate now \(learningRate)")
   }
 
   /// Frame accuracy, cross-entropy and sparsity on a data set, in evaluation mode, over
