@@ -118,6 +118,15 @@ struct TokenSearch {
     }
   }
 
+  /// Whether `state` already holds a token of the current frame no worse than `cost`: then a
+  /// new token of that cost would lose (`insert` keeps the existing one on ties) and need not
+  /// be made. Most arcs of a dense graph end there, so skipping them saves most token churn.
+  @inline(__always)
+  private func holdsNoWorse(_ state: Int32, than cost: Double) -> Bool {
+    let i = slot[Int(state)]
+    return i >= 0 && tokenCost[Int(active[Int(i)].token)] <= cost
+  }
+
   /// Inserts `token` for `state` in the current frame, keeping the cheaper of two; returns
   /// whether the state now holds `token`.
   @inline(__always)
@@ -224,7 +233,7 @@ struct TokenSearch {
         for a in fst.arcs(of: Int(state)) where fst.ilabels[a] != 0 {
           let ac = -decodable.logLikelihood(frame: frame, transitionId: fst.ilabels[a])
           let w = Double(fst.weights[a]) + cost + Double(ac)
-          if w < nextCutoff {
+          if w < nextCutoff, !holdsNoWorse(fst.nextStates[a], than: w) {
             let t = newToken(arc: Int32(a), prev: token, cost: w)
             _ = insert(fst.nextStates[a], t)
             if w + beam < nextCutoff { nextCutoff = w + beam }
@@ -246,7 +255,7 @@ struct TokenSearch {
       if cost > cutoff { continue }
       for a in fst.arcs(of: Int(state)) where fst.ilabels[a] == 0 {
         let w = cost + Double(fst.weights[a])
-        if w > cutoff { continue }
+        if w > cutoff || holdsNoWorse(fst.nextStates[a], than: w) { continue }
         let t = newToken(arc: Int32(a), prev: token, cost: w)
         if insert(fst.nextStates[a], t) { queue.append(fst.nextStates[a]) }
       }

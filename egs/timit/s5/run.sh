@@ -4,12 +4,18 @@
 # 40-dim fbank features with per-speaker CMVN, decoded with a 48-phone bigram and scored
 # as PER on the 39-phone set (dev: 50 speakers; test: 24-speaker core test).
 #
-# Frame targets come from the corpus's own .PHN boundaries (3-state monophones, no Kaldi
-# needed) or, with --ali-dir and --graph-dir, from a Kaldi system (drop-in path):
-# ali-to-pdf of <ali-dir>/ali.*.gz with <ali-dir>/final.mdl, decoding with <graph-dir>/HCLG.fst.
+# Frame targets come, without Kaldi, from an alignment of each utterance's phones to its .PHN
+# boundaries (3-state monophones, Kaldi's TIMIT topology with 3-state silence; every phone
+# gets the frames its HMM needs), refined by --realign-iters rounds of training a network and
+# forced realignment, as Kaldi's monophone training realigns; or, with --ali-dir and
+# --graph-dir, from a Kaldi system (drop-in path): ali-to-pdf of <ali-dir>/ali.*.gz with
+# <ali-dir>/final.mdl, decoding with <graph-dir>/HCLG.fst. Decoding sweeps the LM weight and
+# the word insertion penalty (0.0, 0.5, 1.0) as Kaldi's local/score.sh.
 #
 # Usage: ./run.sh --timit <TIMIT root> [--stage N] [--stop-stage N] [--models "lstm gru snn v1 v2"]
-#                 [--train-opts "--epochs=24 ..."] [--splice N] [--seeds "1234 5678"] [--feats-dir DIR] [--ali-dir DIR [--dev-ali-dir DIR] --graph-dir DIR]
+#                 [--train-opts "--epochs=24 ..."] [--splice N] [--seeds "1234 5678"] [--speed-perturb true]
+#                 [--realign-iters N] [--align-opts "..."] [--dev-spk-list FILE --test-spk-list FILE]
+#                 [--feats-dir DIR] [--ali-dir DIR [--dev-ali-dir DIR] --graph-dir DIR]
 # --feats-dir DIR takes a Kaldi system's features, DIR/{train,dev,test}/feats.scp (the paper
 # uses tri3's fMLLR features, data-fmllr-tri3), instead of computing fbank; CMVN as before.
 # --splice N gives every model +-N frames of context (default 0, the paper's cw_left =
@@ -28,6 +34,7 @@ feats_dir=          # a Kaldi features root, <dir>/<set>/feats.scp (e.g. data-fm
 ali_dir=
 dev_ali_dir=        # default: <ali-dir>_dev, as PyTorch-Kaldi's TIMIT instructions name it
 graph_dir=
+speed_perturb=false # true: train on the training set at speeds 0.9, 1.0 and 1.1 (Kaldi's 3-way speed perturbation)
 realign_iters=1     # rounds of network training + forced realignment after the .PHN alignment
 align_opts="--architecture=lstm --hidden-dim=256 --batch-size=16"   # the network that realigns (the paper's 24 epochs)
 min_lmwt=1
@@ -40,6 +47,12 @@ nj=2
 [ -n "$timit" ] || { echo "Usage: $0 --timit <TIMIT root> [options] (see the header of $0)" >&2; exit 1; }
 
 . utils/stages.sh
+train=data/train    # what the networks train on: data/train_sp with --speed-perturb true
+if [ "$speed_perturb" = true ]; then
+  [ -z "$feats_dir" ] || { echo "$0: --speed-perturb needs the audio; it does not combine with --feats-dir" >&2; exit 1; }
+  [ -z "$ali_dir" ] || { echo "$0: --speed-perturb does not combine with --ali-dir (no alignments of the perturbed copies)" >&2; exit 1; }
+  train=data/train_sp
+fi
 
 if run_stage 0; then
   log "Stage 0: data preparation from $timit"
@@ -80,7 +93,12 @@ if run_stage 2; then
     steps/make_fbank_cmvn.sh --nj $nj --fbank-config conf/fbank.conf ${feats_dir:+--feats-scp $feats_dir/$set/feats.scp} \
       data/$set exp/make_fbank/$set fbank > /dev/null
   done
-  log "  $(feat-to-len --print-args=false scp:data/train/feats.scp 2> /dev/null) training frames"
+  if [ "$speed_perturb" = true ]; then
+    for f in 0.9 1.1; do utils/data/perturb_data_dir_speed.sh $f data/train data/train_sp$f > /dev/null; done
+    utils/combine_data.sh $train data/train data/train_sp0.9 data/train_sp1.1 > /dev/null
+    steps/make_fbank_cmvn.sh --nj $nj --fbank-config conf/fbank.conf $train exp/make_fbank/train_sp fbank > /dev/null
+  fi
+  log "  $(feat-to-len --print-args=false scp:$train/feats.scp 2> exp/feat_to_len.log) training frames$([ "$speed_perturb" = true ] && echo " (speeds 0.9, 1.0, 1.1)")"
   touch exp/.done.2
 fi
 
@@ -99,14 +117,14 @@ if run_stage 3; then
     log "Stage 3: alignments from the .PHN boundaries$([ $realign_iters -gt 0 ] && echo ", then $realign_iters realignment(s) with a network ($align_opts)")"
     # Alignment directories in Kaldi's layout (ali.1.gz + final.mdl): exp/align<i>/ali_<set>,
     # i = 0 for the hand labels; the last one can be given to another recipe as --ali-dir.
-    for set in train dev; do local/phn_align.sh data/$set data/lang $model exp/align0/ali_$set; done
+    for set in $train data/dev; do local/phn_align.sh $set data/lang $model exp/align0/ali_$(basename $set); done
     for iter in $(seq 1 $realign_iters); do
       steps/realign_am.sh --splice $splice --align-opts "$align_opts" --sil-prob 0 \
-        data/train data/dev data/lang $model exp/align$((iter - 1)) exp/align$iter
+        $train data/dev data/lang $model exp/align$((iter - 1)) exp/align$iter
     done
     for set in train dev; do
-      ali-to-pdf $model "ark:gunzip -c exp/align$realign_iters/ali_$set/ali.1.gz |" ark:exp/targets/$set.ark \
-        2> exp/targets/ali_to_pdf_$set.log
+      ali=exp/align$realign_iters/ali_$([ $set = train ] && basename $train || echo dev)
+      ali-to-pdf $model "ark:gunzip -c $ali/ali.1.gz |" ark:exp/targets/$set.ark 2> exp/targets/ali_to_pdf_$set.log
     done
   fi
   analyze-counts --binary=false --counts-dim=$npdf ark:exp/targets/train.ark exp/targets/train_pdf.counts 2> exp/targets/analyze_counts.log
@@ -117,7 +135,7 @@ fi
 if run_stage 4; then
   log "Stage 4: training $models"
   steps/train_am.sh --models "$models" --train-opts "$train_opts" --splice $splice --seeds "$seeds" --force $(forced_at 4) \
-    $npdf data/train ark:exp/targets/train.ark data/dev ark:exp/targets/dev.ark exp
+    $npdf $train ark:exp/targets/train.ark data/dev ark:exp/targets/dev.ark exp
 fi
 
 if run_stage 5; then
