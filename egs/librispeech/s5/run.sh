@@ -20,7 +20,7 @@ stage=0
 stop_stage=100
 models="lstm gru snn v1 v2"
 train_opts=""
-align_opts="--architecture=lstm --hidden-dim=128 --epochs=6"   # the network that realigns
+align_opts="--architecture=lstm --hidden-dim=256 --batch-size=16 --epochs=12 --seq-length-schedule=100*6|200*6"   # the network that realigns
 realign_iters=3
 splice=0
 seeds=              # "1234 5678 ...": each model once per seed (exp/<model>_s<seed>), RESULTS mean +- sd
@@ -108,22 +108,12 @@ if run_stage 3; then
         "ark:| gzip -c > exp/align0/ali_$set/ali.1.gz" 2> exp/targets/align_equal_$set.log
     done
     for iter in $(seq 1 $realign_iters); do
-      prev=exp/align$((iter - 1))
-      for set in train_clean_100 dev_clean; do
-        ali-to-pdf $model "ark:gunzip -c $prev/ali_$set/ali.1.gz |" ark:exp/targets/pdf_$set.ark 2> /dev/null
-      done
-      analyze-counts --binary=false --counts-dim=$npdf ark:exp/targets/pdf_train_clean_100.ark exp/targets/align_pdf.counts 2> /dev/null
-      mkdir -p exp/align$iter/log
-      ksnn-am-train $align_opts --num-targets=$npdf "$(utils/am_feats.sh $train $splice)" ark:exp/targets/pdf_train_clean_100.ark \
-        "$(utils/am_feats.sh $dev $splice)" ark:exp/targets/pdf_dev_clean.ark exp/align$iter 2> exp/align$iter/log/train.log
-      log "  realignment $iter: $(tail -1 exp/align$iter/history.tsv | awk '{ printf "aligner dev frame accuracy %.1f%%", 100 * $7 }')"
-      for set in train_clean_100 dev_clean; do
-        steps/align_am.sh --splice $splice data/$set data/lang exp/align$iter $model exp/targets/align_pdf.counts exp/align$iter/ali_$set
-      done
+      steps/realign_am.sh --splice $splice --align-opts "$align_opts" \
+        $train $dev data/lang $model exp/align$((iter - 1)) exp/align$iter
     done
     last=exp/align$realign_iters
-    ali-to-pdf $model "ark:gunzip -c $last/ali_train_clean_100/ali.1.gz |" ark:exp/targets/train.ark 2> /dev/null
-    ali-to-pdf $model "ark:gunzip -c $last/ali_dev_clean/ali.1.gz |" ark:exp/targets/dev.ark 2> /dev/null
+    ali-to-pdf $model "ark:gunzip -c $last/ali_train_clean_100/ali.1.gz |" ark:exp/targets/train.ark 2> exp/targets/ali_to_pdf_train.log
+    ali-to-pdf $model "ark:gunzip -c $last/ali_dev_clean/ali.1.gz |" ark:exp/targets/dev.ark 2> exp/targets/ali_to_pdf_dev.log
   fi
   analyze-counts --binary=false --counts-dim=$npdf ark:exp/targets/train.ark exp/targets/train_pdf.counts 2> exp/targets/analyze_counts.log
   touch exp/.done.3
