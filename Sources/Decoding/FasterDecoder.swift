@@ -94,6 +94,11 @@ struct TokenSearch {
   private var slot: [Int32]
   private var costs: [Double] = []
   private var queue: [Int32] = []
+  /// Acoustic costs of the frame being decoded, by transition-id (index 0 unused): asked of
+  /// the decodable once per id and frame instead of once per arc (a word graph has tens of
+  /// arcs per transition-id, and the decodable is a protocol call).
+  private var frameCosts: [Float] = []
+  private var largestLabel = 0
   private(set) var framesDecoded = 0
 
   init(stateCount: Int) { slot = [Int32](repeating: -1, count: stateCount) }
@@ -158,6 +163,8 @@ struct TokenSearch {
     tokenRefs.removeAll(keepingCapacity: true); tokenCost.removeAll(keepingCapacity: true)
     freeTokens.removeAll(keepingCapacity: true)
     framesDecoded = 0
+    largestLabel = Int(fst.ilabels.max() ?? 0)
+    frameCosts = [Float](repeating: 0, count: largestLabel + 1)
     guard fst.start >= 0 else { return }
     _ = insert(fst.start, newToken(arc: -1, prev: -1, cost: 0))
     processNonEmitting(fst, cutoff: .greatestFiniteMagnitude)
@@ -219,10 +226,13 @@ struct TokenSearch {
     let (weightCutoff, adaptiveBeam, best) = cutoff(last, options)
     let beam = Double(adaptiveBeam)
     var nextCutoff = Double.infinity
+    if largestLabel > 0 {
+      for tid in 1...largestLabel { frameCosts[tid] = -decodable.logLikelihood(frame: frame, transitionId: Int32(tid)) }
+    }
     if best >= 0 {
       let (state, token) = last[best]
       for a in fst.arcs(of: Int(state)) where fst.ilabels[a] != 0 {
-        let ac = -decodable.logLikelihood(frame: frame, transitionId: fst.ilabels[a])
+        let ac = frameCosts[Int(fst.ilabels[a])]
         let w = Double(fst.weights[a]) + tokenCost[Int(token)] + Double(ac)
         if w + beam < nextCutoff { nextCutoff = w + beam }
       }
@@ -231,7 +241,7 @@ struct TokenSearch {
       let cost = tokenCost[Int(token)]
       if cost < weightCutoff {
         for a in fst.arcs(of: Int(state)) where fst.ilabels[a] != 0 {
-          let ac = -decodable.logLikelihood(frame: frame, transitionId: fst.ilabels[a])
+          let ac = frameCosts[Int(fst.ilabels[a])]
           let w = Double(fst.weights[a]) + cost + Double(ac)
           if w < nextCutoff, !holdsNoWorse(fst.nextStates[a], than: w) {
             let t = newToken(arc: Int32(a), prev: token, cost: w)

@@ -21,8 +21,9 @@
 #
 # Work directory layout: links conf, local, steps, utils to egs/timit/s5 and kaldi to the
 # Kaldi system; data/{train,dev,test} (text, utt2spk, spk2utt, spk2gender, wav.scp of the
-# Kaldi system), data-fmllr-tri3/<set>/feats.scp, exp/dev_ali (aligner, ali_dev, ali_train_cv),
-# and run.sh's exp/<model>/decode_{dev,test}/scoring_kaldi/best_wer, RESULTS. Finished steps
+# Kaldi system), data-fmllr-<gmm>/<set>/feats.scp, exp/dev_ali (aligner, ali_dev, ali_train_cv),
+# run.sh's exp/<model>/decode_{dev,test}/scoring_kaldi/best_wer and RESULTS, and the PERs beside
+# Kaldi's <gmm> (its best wer_* per set) in exp/dropin_per.txt. Finished steps
 # are skipped on a rerun; --stage N redoes run.sh's stage N onwards (N <= 3 also redoes the dev
 # alignments, N = 0 also the features).
 #
