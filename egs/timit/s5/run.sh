@@ -34,7 +34,8 @@ feats_dir=          # a Kaldi features root, <dir>/<set>/feats.scp (e.g. data-fm
 ali_dir=
 dev_ali_dir=        # default: <ali-dir>_dev, as PyTorch-Kaldi's TIMIT instructions name it
 graph_dir=
-speed_perturb=false # true: train on the training set at speeds 0.9, 1.0 and 1.1 (Kaldi's 3-way speed perturbation)
+speed_perturb=      # true: train on the training set at speeds 0.9, 1.0 and 1.1 (Kaldi's 3-way speed perturbation);
+                    # default true from the corpus's audio, false with --feats-dir or --ali-dir
 realign_iters=1     # rounds of network training + forced realignment after the .PHN alignment
 align_opts="--architecture=lstm --hidden-dim=256 --batch-size=16"   # the network that realigns (the paper's 24 epochs)
 min_lmwt=1
@@ -48,6 +49,9 @@ nj=2
 
 . utils/stages.sh
 train=data/train    # what the networks train on: data/train_sp with --speed-perturb true
+if [ -z "$speed_perturb" ]; then
+  speed_perturb=true; [ -n "$feats_dir$ali_dir" ] && speed_perturb=false
+fi
 if [ "$speed_perturb" = true ]; then
   [ -z "$feats_dir" ] || { echo "$0: --speed-perturb needs the audio; it does not combine with --feats-dir" >&2; exit 1; }
   [ -z "$ali_dir" ] || { echo "$0: --speed-perturb does not combine with --ali-dir (no alignments of the perturbed copies)" >&2; exit 1; }
