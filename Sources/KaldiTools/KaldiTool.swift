@@ -49,7 +49,7 @@ public enum ToolRegistry {
     ComputeWer.self, AlignText.self, WerPerUttDetails.self, WerPerSpkDetails.self, WerSysSummary.self,
     TimitNormTrans.self, BestWer.self,
     ComputeMfccFeats.self, ComputeFbankFeats.self, ComputeSpectrogramFeats.self,
-    ComputeCmvnStats.self, ApplyCmvn.self, AddDeltas.self, SpliceFeats.self, TransformFeats.self,
+    ComputeCmvnStats.self, ApplyCmvn.self, AddDeltas.self, SpliceFeats.self, ComputeVad.self, TransformFeats.self,
     WavToDuration.self, WavCopy.self, ExtractSegments.self,
     ShowTransitions.self, HmmInfo.self, AliToPdf.self, AliToPhones.self, AnalyzeCounts.self,
     DecodeFasterMapped.self, InitMonoModel.self, AlignPhonesMapped.self, AlignEqualPhones.self,

@@ -43,14 +43,17 @@ import Testing
       "exp/lstm/final.mdl", "exp/v2/history.tsv", "exp/v2/decode_test/measures.json", "exp/lstm/decode_dev/scoring_kaldi/best_wer",
       "exp/training_curves.svg", "exp/zero_outputs.svg", "RESULTS",
     ] { #expect(fm.fileExists(atPath: dir + "/" + f), "\(f)") }
-    // PER per model: far below chance (about 97 % for 39 phones with a bigram).
+    // PER per model on the realistic embedded corpus (two synthesizers, six voices, channel
+    // and noise). Measured 2026-12-01: lstm 36.3 / 33.2, v2 40.3 / 34.5 (dev / test); the
+    // recipe before the .PHN alignment, realignment and Kaldi's graph scales lost most phones
+    // to deletions on such speech (PER 43-97 % on a larger look-alike corpus).
     let results = try String(contentsOfFile: dir + "/RESULTS", encoding: .utf8)
     for model in ["lstm", "v2"] {
       let row = results.split(separator: "\n").first { $0.hasPrefix("| \(model) |") }.map(String.init) ?? ""
       let cells = row.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
       #expect(cells.count >= 10, "\(row)")
       if cells.count >= 10, let dev = Double(cells[5]), let test = Double(cells[6]) {
-        #expect(dev < 75 && test < 75, "\(model): PER dev \(dev), test \(test)")
+        #expect(dev < 45 && test < 45, "\(model): PER dev \(dev), test \(test)")
       } else {
         Issue.record("no PER for \(model) in RESULTS:\n\(results)")
       }
@@ -79,7 +82,7 @@ import Testing
     #expect(info.stdoutText == "input-dim 91\n")  // 13 MFCCs spliced over ±3 frames
     let best = try String(contentsOfFile: dir + "/exp/lstm/decode_test/scoring_kaldi/best_wer", encoding: .utf8)
     let per = Double(best.split(separator: " ")[1]) ?? 100
-    #expect(per < 75, "PER \(per) with the Kaldi-layout features: \(best)")
+    #expect(per < 60, "PER \(per) with the Kaldi-layout features: \(best)")  // measured 46.4
   }
 
   @Test func miniLibriSpeechRunsEveryStage() throws {
@@ -87,7 +90,7 @@ import Testing
     defer { try? FileManager.default.removeItem(atPath: root) }
     let dir = root + "/egs/mini_librispeech/s5"
     let run = try Ksnn.sh(
-      "./run.sh --train-speakers 6 --sentences-per-speaker 8 --hidden 96 --epochs 12 --models lstm --max-lmwt 4", in: dir)
+      "./run.sh --train-speakers 10 --sentences-per-speaker 10 --hidden 128 --epochs 16 --models lstm --max-lmwt 4", in: dir)
     #expect(run.status == 0, "\(run.stdoutText)\n\(run.stderr)")
     let fm = FileManager.default
     // LibriSpeech layout: FLAC, per-chapter transcripts, SPEAKERS.TXT, the lexicon.
@@ -98,11 +101,18 @@ import Testing
     for f in [
       "data/lang/lexicon.int", "data/lang_test/G.fst", "exp/mono/graph/HCLG.fst", "exp/align3/final.mdl", "exp/targets/train.ark",
       "exp/align3/ali_train_clean_100/ali.1.gz", "exp/align3/ali_train_clean_100/final.mdl",
+      "data/train_clean_100/vad.scp", "data/train_clean_100/phn_segments", "exp/align0/ali_train_clean_100/ali.1.gz",
       "exp/lstm/final.mdl", "exp/lstm/decode_test/scoring_kaldi/best_wer", "RESULTS",
     ] { #expect(fm.fileExists(atPath: dir + "/" + f), "\(f)") }
-    let best = try String(contentsOfFile: dir + "/exp/lstm/decode_test/scoring_kaldi/best_wer", encoding: .utf8)
-    let wer = Double(best.split(separator: " ")[1]) ?? 100
-    #expect(wer < 85, "test WER \(wer): \(best)")
+    // From a flat start (phones spread over the voiced frames) and three realignments.
+    // Measured 2026-12-01: dev 65.8, test 24.2 (the dev sentences are mostly unseen by the
+    // bigram, the test sentences mostly seen); with an equal alignment over the whole
+    // utterance the aligner collapsed (dev frame accuracy 53 % then 9 %) and WER was 95-100.
+    for (set, bound) in [("dev", 80.0), ("test", 45.0)] {
+      let best = try String(contentsOfFile: dir + "/exp/lstm/decode_\(set)/scoring_kaldi/best_wer", encoding: .utf8)
+      let wer = Double(best.split(separator: " ")[1]) ?? 100
+      #expect(wer < bound, "\(set) WER \(wer): \(best)")
+    }
   }
 
   /// The drop-in path with a real Kaldi TIMIT tri3 system: targets from its alignments

@@ -12,10 +12,10 @@ import Testing
     let setup = """
       set -e
       export PATH=\(URL(fileURLWithPath: Ksnn.binary).deletingLastPathComponent().path):$PATH
-      mkdir -p dict data/train exp/mono local bin
+      mkdir -p dict data/train exp/mono bin
       for t in $(ksnn --list-tools); do ln -s \(Ksnn.binary) bin/$t; done
       export PATH=$PWD/bin:$PATH
-      ln -s \(root)/egs/timit/s5/local/phn_align.sh local/; ln -s \(root)/recipes/utils utils
+      ln -s \(root)/recipes/steps steps; ln -s \(root)/recipes/utils utils
       printf 'sil\\n' > dict/silence_phones.txt; printf 'sil\\n' > dict/optional_silence.txt
       printf 'aa\\nb\\ncl\\n' > dict/nonsilence_phones.txt
       printf 'aa aa\\nb b\\ncl cl\\nsil sil\\n' > dict/lexicon.txt
@@ -23,7 +23,6 @@ import Testing
       init-mono-model lang/topo exp/mono/final.mdl 2> /dev/null
       awk 'BEGIN { printf "U1 [\\n"; for (f = 0; f < 37; f++) printf " %d %d%s\\n", f, -f, (f == 36 ? " ]" : "") }' > feats.txt
       copy-feats ark,t:feats.txt ark,scp:$PWD/feats.ark,data/train/feats.scp 2> /dev/null
-      echo "U1 sil cl b aa sil" > data/train/text
       printf 'U1 0 2000 sil\\nU1 2000 2160 cl\\nU1 2160 2500 b\\nU1 2500 5000 aa\\nU1 5000 6000 sil\\n' > data/train/phn_segments
       """
     let run = try Ksnn.sh(setup, in: ws.path)
@@ -70,7 +69,7 @@ import Testing
   @Test func phnAlignmentGivesEveryPhoneItsMinimumFrames() throws {
     let ws = try recipeDir()
     let run = try Ksnn.sh(
-      "PATH=$PWD/bin:$PATH local/phn_align.sh data/train lang exp/mono/final.mdl exp/align0/ali_train", in: ws.path)
+      "PATH=$PWD/bin:$PATH steps/align_to_segments.sh data/train lang exp/mono/final.mdl exp/align0/ali_train", in: ws.path)
     #expect(run.status == 0, "\(run.stderr)")
     #expect(run.stdoutText.contains("Done 1, errors on 0"))
     #expect(ws.exists("exp/align0/ali_train/final.mdl"))
@@ -89,8 +88,8 @@ import Testing
   @Test func phnAlignmentNamesAnUtteranceWithoutSegments() throws {
     let ws = try recipeDir()
     let run = try Ksnn.sh(
-      "PATH=$PWD/bin:$PATH; : > data/train/phn_segments; local/phn_align.sh data/train lang exp/mono/final.mdl exp/a", in: ws.path)
+      "PATH=$PWD/bin:$PATH; : > data/train/phn_segments; steps/align_to_segments.sh data/train lang exp/mono/final.mdl exp/a", in: ws.path)
     #expect(run.status != 0)
-    #expect(run.stderr.contains("phn_align: no phone segments for U1"), "\(run.stderr)")
+    #expect(run.stderr.contains("align_to_segments: no phone segments for U1"), "\(run.stderr)")
   }
 }

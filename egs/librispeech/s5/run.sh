@@ -2,8 +2,9 @@
 # LibriSpeech (train-clean-100, dev-clean, test-clean) word recognition with the paper's five
 # acoustic models: Kaldi's data preparation, a lexicon (librispeech-lexicon.txt) and a word
 # LM (an ARPA file, or a bigram estimated from the training transcripts), 40-dim fbank with
-# per-speaker CMVN, flat-start targets (equal alignment) refined by forced realignment with a
-# network, training of the five models, decoding and WER.
+# per-speaker CMVN, flat-start targets (the phones spread evenly between the first and last
+# voiced frames, local/vad_segments.sh) refined by forced realignment with a network, training
+# of the five models, decoding and WER.
 #
 # Frame targets can come from a Kaldi system instead (drop-in path): --ali-dir (train) and
 # --dev-ali-dir with their final.mdl, and --graph-dir with its HCLG.fst and words.txt.
@@ -99,13 +100,12 @@ if run_stage 3; then
     ali-to-pdf $model "ark:gunzip -c $ali_dir/ali.*.gz |" ark:exp/targets/train.ark 2> exp/targets/ali_to_pdf_train.log
     ali-to-pdf $model "ark:gunzip -c ${dev_ali_dir:-${ali_dir}_dev}/ali.*.gz |" ark:exp/targets/dev.ark 2> exp/targets/ali_to_pdf_dev.log
   else
-    log "Stage 3: flat start (equal alignment), then $realign_iters realignment(s) with a network ($align_opts)"
+    log "Stage 3: flat start (phones spread over the voiced frames), then $realign_iters realignment(s) with a network ($align_opts)"
     # Alignment directories in Kaldi's layout (ali.1.gz + final.mdl): exp/align<i>/ali_<set>,
-    # i = 0 for the equal alignment; the last one can be given to another recipe as --ali-dir.
+    # i = 0 for the flat start; the last one can be given to another recipe as --ali-dir.
     for set in train_clean_100 dev_clean; do
-      mkdir -p exp/align0/ali_$set && cp $model exp/align0/ali_$set/final.mdl
-      align-equal-phones --lexicon=data/lang/lexicon.int $model scp:data/$set/feats_cmvn.scp ark:data/$set/text.int \
-        "ark:| gzip -c > exp/align0/ali_$set/ali.1.gz" 2> exp/targets/align_equal_$set.log
+      local/vad_segments.sh data/$set data/lang exp/vad/$set
+      steps/align_to_segments.sh data/$set data/lang $model exp/align0/ali_$set
     done
     for iter in $(seq 1 $realign_iters); do
       steps/realign_am.sh --splice $splice --align-opts "$align_opts" \

@@ -121,7 +121,7 @@ if run_stage 3; then
     log "Stage 3: alignments from the .PHN boundaries$([ $realign_iters -gt 0 ] && echo ", then $realign_iters realignment(s) with a network ($align_opts)")"
     # Alignment directories in Kaldi's layout (ali.1.gz + final.mdl): exp/align<i>/ali_<set>,
     # i = 0 for the hand labels; the last one can be given to another recipe as --ali-dir.
-    for set in $train data/dev; do local/phn_align.sh $set data/lang $model exp/align0/ali_$(basename $set); done
+    for set in $train data/dev; do steps/align_to_segments.sh $set data/lang $model exp/align0/ali_$(basename $set); done
     for iter in $(seq 1 $realign_iters); do
       steps/realign_am.sh --splice $splice --align-opts "$align_opts" --sil-prob 0 \
         $train data/dev data/lang $model exp/align$((iter - 1)) exp/align$iter

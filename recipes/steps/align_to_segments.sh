@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Alignments from TIMIT's hand-labelled phone boundaries, without Kaldi: the best path of the
-# utterance's phone sequence through the model's HMMs (align-phones-mapped) that agrees most
-# with the .PHN labels. Each frame (25 ms window, 10 ms shift, snip-edges) is scored 0 for the
-# HMM state that an even split of its hand-labelled phone gives it, -1 per state away from
-# that within the phone, and -10 for any other phone. The HMMs need a minimum number of
+# Alignments from phone segments without Kaldi: <data-dir>/phn_segments ("utt start end
+# phone" per line, sample boundaries at 16 kHz, in order), e.g. TIMIT's hand-labelled .PHN
+# boundaries (egs/timit/s5) or a flat start's guess (egs/librispeech/s5/local/vad_segments.sh).
+# The best path of the segments' phone sequence through the model's HMMs (align-phones-mapped)
+# that agrees most with the segments: each frame (25 ms window, 10 ms shift, snip-edges) is
+# scored 0 for the HMM state that an even split of its segment gives it, -1 per state away
+# from that within the phone, and -10 for any other phone. The HMMs need a minimum number of
 # frames per phone (3 here) that a fifth of TIMIT's hand segments do not have (closures,
 # flaps, releases of 10-20 ms); a target that puts 1 or 2 frames on such a phone trains the
 # network for a path the decoder cannot take, which it then pays for in deletions. The
@@ -11,12 +13,12 @@
 #
 # Writes a Kaldi alignment directory: <ali-dir>/ali.1.gz (transition-ids) and final.mdl.
 #
-# Usage: local/phn_align.sh <data-dir> <lang-dir> <model> <ali-dir>
-#  e.g.: local/phn_align.sh data/train data/lang exp/mono/final.mdl exp/align0/ali_train
+# Usage: steps/align_to_segments.sh <data-dir> <lang-dir> <model> <ali-dir>
+#  e.g.: steps/align_to_segments.sh data/train data/lang exp/mono/final.mdl exp/align0/ali_train
 set -euo pipefail
 [ $# -eq 4 ] || { echo "Usage: $0 <data-dir> <lang-dir> <model> <ali-dir>" >&2; exit 1; }
 data=$1 lang=$2 model=$3 dir=$4
-for f in $data/phn_segments $data/text $data/feats.scp $lang/phones.txt $model; do
+for f in $data/phn_segments $data/feats.scp $lang/phones.txt $model; do
   [ -f $f ] || { echo "$0: no such file $f" >&2; exit 1; }
 done
 mkdir -p $dir/log
@@ -41,7 +43,7 @@ awk -v mapfile=$dir/pdf_map -v lenfile=$dir/lengths '
     for (f = 0; f < n; f++) {
       if (f == 0 || of[f] != of[f - 1]) { first = f; for (k = f; k < n && of[k] == of[f]; k++); count = k - f }
       p = phone[of[f]]
-      if (!(p in nstates)) { print "phn_align: no HMM for phone " p " (utterance " utt ")" > "/dev/stderr"; exit 1 }
+      if (!(p in nstates)) { print "align_to_segments: no HMM for phone " p " (utterance " utt ")" > "/dev/stderr"; exit 1 }
       want = int(nstates[p] * (f - first) / count)
       row = ""
       for (j = 0; j < npdf; j++)
@@ -51,12 +53,14 @@ awk -v mapfile=$dir/pdf_map -v lenfile=$dir/lengths '
   $1 != utt { flush(); utt = $1; nseg = 0 }
   { nseg++; seg_end[nseg] = $3; phone[nseg] = $4 }
   END { flush()
-        for (u in frames) if (!(u in done)) { print "phn_align: no phone segments for " u > "/dev/stderr"; missing++ }
+        for (u in frames) if (!(u in done)) { print "align_to_segments: no phone segments for " u > "/dev/stderr"; missing++ }
         if (missing) exit 1 }' $data/phn_segments > $dir/scores.txt
-utils/sym2int.pl -f 2- $lang/phones.txt $data/text > $dir/text.int
+# The phone sequence is the segments' labels in order.
+awk '$1 != utt { if (utt != "") print line; utt = $1; line = utt } { line = line " " $4 } END { if (utt != "") print line }' \
+  $data/phn_segments | "$(dirname "$(readlink -f "$0")")/../utils/sym2int.pl" -f 2- $lang/phones.txt > $dir/text.int
 align-phones-mapped --beam=100 --retry-beam=1000 $model ark,t:$dir/scores.txt ark:$dir/text.int \
   "ark:| gzip -c > $dir/ali.1.gz" 2> $dir/log/align.log \
   || { echo "$0: alignment failed; see $dir/log/align.log" >&2; exit 1; }
 rm $dir/scores.txt $dir/text.int $dir/lengths
 awk -v d=$data '/^LOG .*(Retried|Done)/ { sub(/^LOG .*[)] /, ""); sub(/[.]$/, ""); s = s (s == "" ? "" : "; ") $0 }
-  END { print "  aligned " d " to its .PHN labels: " s }' $dir/log/align.log
+  END { print "  aligned " d " to its phone segments: " s }' $dir/log/align.log

@@ -1,0 +1,1 @@
+../../../librispeech/s5/local/vad_segments.sh
