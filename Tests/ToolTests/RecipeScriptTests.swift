@@ -187,6 +187,45 @@ import Testing
     #expect(bad.status == 1 && bad.stderr.contains("invalid option --bogus"))
   }
 
+  /// steps/train_am.sh with --nj 2 trains two models at once, and a model that fails to train
+  /// fails the step (naming it) without stopping the others. A stand-in ksnn-am-train first on
+  /// PATH records each run; the lstm run finishes only once the gru run has started, so the
+  /// step can only finish if both ran at the same time.
+  @Test func trainAmTrainsModelsConcurrentlyAndReportsAFailedOne() throws {
+    let dir = try dataDir()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let steps = RecipeTests.repository + "/recipes/steps"
+    try write("", dir + "/feats_cmvn.scp")
+    try FileManager.default.createDirectory(atPath: dir + "/fake", withIntermediateDirectories: true)
+    let trainer = """
+      #!/usr/bin/env bash
+      conf=$1; out=${@: -1}; name=$(basename $out)
+      touch $out/started
+      case $conf in
+        *lstm.conf) for i in $(seq 100); do [ -f ${out%/*}/gru/started ] && break; sleep 0.1; done
+                    [ -f ${out%/*}/gru/started ] || { echo "gru never started" >&2; exit 3; } ;;
+        *snn.conf) echo "ERROR (ksnn-am-train) bad minibatch" >&2; exit 1 ;;
+      esac
+      printf 'epoch\tlr\tlen\ttl\tta\tdl\tda\ts\n1\t0.001\t100\t1\t0.5\t1\t0.625\t0\n' > $out/history.tsv
+      echo "LOG (ksnn-am-train[ksnn]:run():Trainer.swift:1) Epoch 1 done: $name" >&2
+      """
+    try write(trainer, dir + "/fake/ksnn-am-train")
+    _ = try sh("chmod +x fake/ksnn-am-train", in: dir)
+    let run = "PATH=$PWD/fake:$PATH bash \(steps)/train_am.sh --nj 2 --models"
+    let both = try sh("\(run) 'lstm gru' 144 . ark:t.ark . ark:d.ark exp", in: dir)
+    #expect(both.status == 0, "\(both.stderr)")
+    #expect(both.stdoutText.contains("  lstm: 1 epochs, dev frame accuracy 62.5%"))
+    #expect(both.stdoutText.contains("    gru: Epoch 1 done: gru"))
+    for m in ["lstm", "gru"] { #expect(FileManager.default.fileExists(atPath: "\(dir)/exp/\(m)/.done")) }
+    let bad = try sh("\(run) 'snn v1' 144 . ark:t.ark . ark:d.ark exp", in: dir)
+    #expect(bad.status == 1)
+    #expect(bad.stderr.contains("training snn failed; see exp/snn/log/train.log"))
+    #expect(bad.stderr.contains("1 model(s) failed to train"))
+    #expect(!FileManager.default.fileExists(atPath: dir + "/exp/snn/.done"))
+    #expect(FileManager.default.fileExists(atPath: dir + "/exp/v1/.done"))
+    #expect(try read(dir + "/exp/snn/log/train.log").contains("bad minibatch"))
+  }
+
   /// RESULTS over several seeds: error rates as mean ± sample sd, measures as means.
   @Test func resultsTableAveragesOverSeeds() throws {
     let dir = NSTemporaryDirectory() + "ksnn-results-" + UUID().uuidString

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Trains each listed acoustic model with ksnn-am-train from recipes/conf/<model>.conf (plus
 # --train-opts), into <exp>/<model>, or with --seeds "1234 5678 ..." once per seed into
-# <exp>/<model>_s<seed>; a model whose .done exists is skipped unless --force true.
+# <exp>/<model>_s<seed>; a model whose .done exists is skipped unless --force true. --nj N
+# trains N models at a time (ksnn-am-train uses one core; their epoch lines interleave, each
+# named by its model).
 #
-# Usage: steps/train_am.sh [--models "lstm gru snn v1 v2"] [--train-opts "..."] [--splice 0] [--seeds ""] [--force false]
+# Usage: steps/train_am.sh [--models "lstm gru snn v1 v2"] [--train-opts "..."] [--splice 0] [--seeds ""] [--force false] [--nj 1]
 #          <num-targets> <train-data> <train-targets-rspecifier> <dev-data> <dev-targets-rspecifier> <exp>
 #  e.g.: steps/train_am.sh --models "v2" 144 data/train ark:exp/targets/train.ark data/dev ark:exp/targets/dev.ark exp
 set -euo pipefail
@@ -12,13 +14,28 @@ train_opts=
 splice=0            # input context (utils/am_feats.sh); decode with the same value
 seeds=
 force=false
+nj=1
 . "$(dirname "$0")/../utils/parse_options.sh"
-[ $# -eq 6 ] || { echo "Usage: $0 [--models LIST] [--train-opts OPTS] [--splice N] [--seeds LIST] [--force BOOL] <num-targets> <train-data> <train-targets> <dev-data> <dev-targets> <exp>" >&2; exit 1; }
+[ $# -eq 6 ] || { echo "Usage: $0 [--models LIST] [--train-opts OPTS] [--splice N] [--seeds LIST] [--force BOOL] [--nj N] <num-targets> <train-data> <train-targets> <dev-data> <dev-targets> <exp>" >&2; exit 1; }
 npdf=$1 train=$2 train_targets=$3 dev=$4 dev_targets=$5 exp=$6
 utils=$(dirname "$(readlink -f "$0")")/../utils
 train_feats=$($utils/am_feats.sh $train $splice)
 dev_feats=$($utils/am_feats.sh $dev $splice)
 confs=$(cd "$(dirname "$(readlink -f "$0")")/../conf" && pwd)
+# One model: the whole log to train.log, one progress line per epoch here (an epoch on a real
+# corpus takes minutes to hours). pipefail makes a training failure the pipeline's status.
+train_one() {  # train_one <name> <config> <dir> <opts>
+  local name=$1 conf=$2 dir=$3 opts=$4
+  ksnn-am-train --config=$conf $opts --num-targets=$npdf \
+    "$train_feats" "$train_targets" "$dev_feats" "$dev_targets" $dir 2>&1 \
+    | tee $dir/log/train.log \
+    | awk -v m=$name '/Epoch [0-9]+ done:/ { sub(/^LOG .*[)] /, ""); print "    " m ": " $0; fflush() }' \
+    || { echo "$0: training $name failed; see $dir/log/train.log" >&2; return 1; }
+  touch $dir/.done
+  tail -1 $dir/history.tsv | awk -v m=$name '{ printf "  %s: %d epochs, dev frame accuracy %.1f%%\n", m, $1, 100 * $7 }'
+}
+
+failed=0 running=0
 for m in $models; do
   [ -f $confs/$m.conf ] || { echo "$0: no config $confs/$m.conf for model '$m'" >&2; exit 1; }
   dirs=$($utils/am_dirs.sh $exp $m "$seeds")   # an assignment, so that a bad seed stops here
@@ -28,15 +45,11 @@ for m in $models; do
     if [ -f $dir/.done ] && [ $force = false ]; then echo "  $name: already trained ($dir)"; continue; fi
     rm -f $dir/.done
     mkdir -p $dir/log
+    if [ $running -ge $nj ]; then wait -n || failed=$((failed + 1)); running=$((running - 1)); fi
     echo "  training $name ($confs/$m.conf $opts$([ $splice -gt 0 ] && echo ", input spliced +-$splice")); log in $dir/log/train.log"
-    # The whole log to train.log; one progress line per epoch here (an epoch on a real corpus
-    # takes minutes to hours). pipefail makes a training failure the pipeline's status.
-    ksnn-am-train --config=$confs/$m.conf $opts --num-targets=$npdf \
-      "$train_feats" "$train_targets" "$dev_feats" "$dev_targets" $dir 2>&1 \
-      | tee $dir/log/train.log \
-      | awk -v m=$name '/Epoch [0-9]+ done:/ { sub(/^LOG .*[)] /, ""); print "    " m ": " $0; fflush() }' \
-      || { echo "$0: training $name failed; see $dir/log/train.log" >&2; exit 1; }
-    touch $dir/.done
-    tail -1 $dir/history.tsv | awk -v m=$name '{ printf "  %s: %d epochs, dev frame accuracy %.1f%%\n", m, $1, 100 * $7 }'
+    train_one $name $confs/$m.conf $dir "$opts" &
+    running=$((running + 1))
   done
 done
+while [ $running -gt 0 ]; do wait -n || failed=$((failed + 1)); running=$((running - 1)); done
+[ $failed -eq 0 ] || { echo "$0: $failed model(s) failed to train" >&2; exit 1; }

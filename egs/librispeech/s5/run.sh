@@ -31,7 +31,7 @@ dev_ali_dir=
 graph_dir=
 min_lmwt=4           # the paper's LibriSpeech scoring range (acoustic scale 1/LMWT)
 max_lmwt=23
-nj=2
+nj=2                # parallel jobs: feature extraction, models trained at a time
 . ./path.sh
 . utils/parse_options.sh
 [ -n "$corpus" ] || { echo "Usage: $0 --corpus <dir holding LibriSpeech/> [options] (see the header of $0)" >&2; exit 1; }
@@ -122,7 +122,7 @@ fi
 # Stages 4 and 5 skip models and decodes that are done, unless --stage forces them.
 if run_stage 4; then
   log "Stage 4: training $models"
-  steps/train_am.sh --models "$models" --train-opts "$train_opts" --splice $splice --seeds "$seeds" --force $(forced_at 4) \
+  steps/train_am.sh --models "$models" --train-opts "$train_opts" --splice $splice --seeds "$seeds" --force $(forced_at 4) --nj $nj \
     $npdf $train ark:exp/targets/train.ark $dev ark:exp/targets/dev.ark exp
 fi
 

@@ -42,7 +42,7 @@ min_lmwt=1
 max_lmwt=10
 dev_spk_list=conf/dev_spk.list     # the dev speakers (a look-alike corpus brings its own: <out>/conf/dev_spk.list)
 test_spk_list=conf/test_spk.list   # the core test speakers
-nj=2
+nj=2                # parallel jobs: feature extraction, models trained at a time
 . ./path.sh
 . utils/parse_options.sh
 [ -n "$timit" ] || { echo "Usage: $0 --timit <TIMIT root> [options] (see the header of $0)" >&2; exit 1; }
@@ -138,7 +138,7 @@ fi
 # Stages 4 and 5 skip models and decodes that are done, unless --stage forces them.
 if run_stage 4; then
   log "Stage 4: training $models"
-  steps/train_am.sh --models "$models" --train-opts "$train_opts" --splice $splice --seeds "$seeds" --force $(forced_at 4) \
+  steps/train_am.sh --models "$models" --train-opts "$train_opts" --splice $splice --seeds "$seeds" --force $(forced_at 4) --nj $nj \
     $npdf $train ark:exp/targets/train.ark data/dev ark:exp/targets/dev.ark exp
 fi
 
