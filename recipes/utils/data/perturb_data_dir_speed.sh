@@ -2,7 +2,8 @@
 # Kaldi's utils/data/perturb_data_dir_speed.sh: a copy of a data directory whose audio is
 # played <factor> times faster (sox speed: tempo and pitch together), for training-data
 # augmentation. Utterance and speaker ids get the prefix "sp<factor>-"; wav.scp entries
-# become pipes through sox (audio files are read with wav-copy, so SPHERE and FLAC work);
+# become pipes through sox (audio files are read with wav-copy, so SPHERE and FLAC work; sox -R
+# seeds its dither, so the same data gives the same features, which Kaldi's pipes do not);
 # text, spk2gender and utt2uniq follow the ids; utt2dur and the TIMIT recipe's phn_segments
 # (sample boundaries) are scaled by 1/<factor>. Features are not copied: compute them anew.
 #
@@ -17,8 +18,8 @@ for f in wav.scp utt2spk; do [ -f $src/$f ] || { echo "$0: no such file $src/$f"
 mkdir -p $dest
 p="sp$factor-"
 awk -v p="$p" -v f="$factor" '{ utt = $1; $1 = ""; cmd = substr($0, 2)
-  if (cmd ~ /\|[ \t]*$/) print p utt, cmd " sox -t wav - -t wav - speed " f " |"
-  else print p utt, "wav-copy " cmd " - | sox -t wav - -t wav - speed " f " |" }' $src/wav.scp > $dest/wav.scp
+  if (cmd ~ /\|[ \t]*$/) print p utt, cmd " sox -R -t wav - -t wav - speed " f " |"
+  else print p utt, "wav-copy " cmd " - | sox -R -t wav - -t wav - speed " f " |" }' $src/wav.scp > $dest/wav.scp
 awk -v p="$p" '{ print p $1, p $2 }' $src/utt2spk > $dest/utt2spk
 utils=$(dirname "$(readlink -f "$0")")/..
 $utils/utt2spk_to_spk2utt.pl $dest/utt2spk > $dest/spk2utt
