@@ -40,10 +40,15 @@ test: deps
 	$(SWIFT) test --skip-build
 
 # The embedded default: corpora synthesized in TIMIT's and LibriSpeech's layouts, through
-# egs/timit/s5 and egs/librispeech/s5 unchanged (about 5 + 8 minutes on 2 cores).
+# egs/timit/s5 and egs/librispeech/s5 unchanged. The two recipes run side by side (each line
+# names its recipe): each spends minutes training one network on one core.
 run: build
-	cd egs/mini_timit/s5 && ./run.sh
-	cd egs/mini_librispeech/s5 && ./run.sh
+	@set -o pipefail; status=0; \
+	(cd egs/mini_timit/s5 && ./run.sh 2>&1 | sed -u 's/^/mini_timit: /') & timit=$$!; \
+	(cd egs/mini_librispeech/s5 && ./run.sh 2>&1 | sed -u 's/^/mini_librispeech: /') & libri=$$!; \
+	wait $$timit || { echo "egs/mini_timit/s5/run.sh failed" >&2; status=1; }; \
+	wait $$libri || { echo "egs/mini_librispeech/s5/run.sh failed" >&2; status=1; }; \
+	[ $$status = 0 ]
 	@echo; echo "== egs/mini_timit/s5/RESULTS"; cat egs/mini_timit/s5/RESULTS
 	@echo; echo "== egs/mini_librispeech/s5/RESULTS"; cat egs/mini_librispeech/s5/RESULTS
 
