@@ -2,7 +2,7 @@
 """Makes this fixture folder from the real Kaldi TIMIT tri3 system of the shared reference
 material, with an oracle independent of ksnn (numpy + kaldiio).
 
-    /work/venv-oracle/bin/python make_fixture.py /work/shared/fixtures/kaldi-timit-public
+    .venv-oracle/bin/python make_fixture.py <shared>/fixtures/kaldi-timit-public
 
 Inputs (subsets, values unchanged): src/{feats.ark,cmvn.ark,utt2spk,spk2utt,text,wav.scp,
 spk2gender,utt2num_frames} for 3 dev utterances of speakers FDBM0 and FHMI0;
