@@ -17,6 +17,7 @@ force=false
 nj=1
 . "$(dirname "$0")/../utils/parse_options.sh"
 [ $# -eq 6 ] || { echo "Usage: $0 [--models LIST] [--train-opts OPTS] [--splice N] [--seeds LIST] [--force BOOL] [--nj N] <num-targets> <train-data> <train-targets> <dev-data> <dev-targets> <exp>" >&2; exit 1; }
+case $nj in ''|*[!0-9]*|0) echo "$0: --nj must be a positive integer, got '$nj'" >&2; exit 1 ;; esac
 npdf=$1 train=$2 train_targets=$3 dev=$4 dev_targets=$5 exp=$6
 utils=$(dirname "$(readlink -f "$0")")/../utils
 train_feats=$($utils/am_feats.sh $train $splice)
