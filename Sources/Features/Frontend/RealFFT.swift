@@ -1,4 +1,5 @@
 import CFFTW
+import Foundation
 
 /// A real-to-complex FFT of one size with its FFTW plan made once and reused for every frame.
 ///
@@ -14,16 +15,24 @@ public final class RealFFT {
     self.size = size
     input = fftwf_alloc_real(size)
     output = fftwf_alloc_complex(size / 2 + 1)
-    _ = RealFFT.wisdomLoaded
-    plan = fftwf_plan_dft_r2c_1d(Int32(size), input, output, UInt32(FFTW_PATIENT) | UInt32(FFTW_WISDOM_ONLY))
-      ?? fftwf_plan_dft_r2c_1d(Int32(size), input, output, UInt32(FFTW_ESTIMATE))
+    let (input, output) = (input, output)
+    plan = RealFFT.plannerLock.withLock {
+      _ = RealFFT.wisdomLoaded
+      return fftwf_plan_dft_r2c_1d(Int32(size), input, output, UInt32(FFTW_PATIENT) | UInt32(FFTW_WISDOM_ONLY))
+        ?? fftwf_plan_dft_r2c_1d(Int32(size), input, output, UInt32(FFTW_ESTIMATE))
+    }
   }
+
+  /// FFTW's planner (wisdom, plan creation and destruction) is not thread-safe, only
+  /// fftwf_execute is: concurrent feature extractors crashed with "double free" without it.
+  private static let plannerLock = NSLock()
 
   /// Imports the shipped wisdom once per process (FFTW's planner state is global).
   private static let wisdomLoaded: Bool = fftwf_import_wisdom_from_string(fftwWisdom) != 0
 
   deinit {
-    fftwf_destroy_plan(plan)
+    let plan = plan
+    RealFFT.plannerLock.withLock { fftwf_destroy_plan(plan) }
     fftwf_free(input)
     fftwf_free(output)
   }
