@@ -2,10 +2,12 @@
 # Scores the hypotheses of a decode directory against a data directory's text, as Kaldi's
 # local/score.sh / steps/scoring/score_kaldi_wer.sh do, with compute-wer's counting.
 #
-# Hypotheses: <decode-dir>/scoring/penalty_<WIP>/<LMWT>.tra (word ids, mapped through
-# <lang-dir>/words.txt) or .txt (words), one line per utterance: "<utt> w1 w2 ...", for each
-# LM weight and word insertion penalty of the grid; or, from a decode without penalties,
-# <decode-dir>/scoring/<LMWT>.tra or .txt.
+# Hypotheses: with lattices (<decode-dir>/lat.*.gz), the best path for each LM weight and
+# word insertion penalty of the grid, as Kaldi's steps/scoring/score_kaldi_wer.sh makes them
+# (lattice-scale --inv-acoustic-scale=LMWT | lattice-add-penalty | lattice-best-path), into
+# <decode-dir>/scoring/penalty_<WIP>/<LMWT>.tra. Without lattices, those files as given (word
+# ids, mapped through <lang-dir>/words.txt, or .txt with words), one line per utterance:
+# "<utt> w1 w2 ..."; or, from a decode without penalties, <decode-dir>/scoring/<LMWT>.tra or .txt.
 # Writes, per pair: <decode-dir>/wer_<LMWT>_<WIP> (wer_<LMWT> without penalties; compute-wer's
 # three lines) and scoring/<LMWT>[_<WIP>].sys (sclite-style table), and for the best pair
 # scoring_kaldi/best_wer, best_lmwt, best_wip and scoring_kaldi/wer_details/{per_utt,per_spk}.
@@ -20,6 +22,7 @@ phone_map=          # e.g. conf/phones.60-48-39.map: fold ref and hyp 48->39 (TI
 fold_from=48
 fold_to=39
 special_symbol='***'
+nj=1                # best-path pipelines at a time
 # End configuration section.
 
 echo "$0 $*"
@@ -35,6 +38,7 @@ Options:
   --word-ins-penalty <list>  # comma-separated word insertion penalties ($word_ins_penalty)
   --mode <all|present|strict>  # how hypotheses missing for a reference count ($mode)
   --phone-map <file>      # TIMIT phones.60-48-39.map: fold ref and hyp ($fold_from -> $fold_to)
+  --nj <int>              # best-path pipelines over the lattices at a time ($nj)
 USAGE
   exit 1
 fi
@@ -56,6 +60,20 @@ fold() {  # fold <in> <out>: phone folding when asked, else a copy
 }
 
 fold $data/text $dir/scoring/test_filt.txt
+
+if ls $dir/lat.*.gz > /dev/null 2>&1; then
+  [ -f $lang/words.txt ] || { echo "$0: scoring lattices needs $lang/words.txt" >&2; exit 1; }
+  for wip in ${word_ins_penalty//,/ }; do
+    mkdir -p $dir/scoring/penalty_$wip/log
+    for lmwt in $(seq $min_lmwt $max_lmwt); do
+      echo "lattice-scale --inv-acoustic-scale=$lmwt 'ark:gunzip -c $dir/lat.*.gz |' ark:- |" \
+        "lattice-add-penalty --word-ins-penalty=$wip ark:- ark:- |" \
+        "lattice-best-path --word-symbol-table=$lang/words.txt ark:- ark,t:$dir/scoring/penalty_$wip/$lmwt.tra" \
+        "2> $dir/scoring/penalty_$wip/log/best_path.$lmwt.log"
+    done
+  done | xargs -d '\n' -P $nj -I{} bash -o pipefail -c {} \
+    || { echo "$0: best paths failed; see $dir/scoring/penalty_*/log/best_path.*.log" >&2; exit 1; }
+fi
 
 scored=0
 score_one() {  # score_one <hypothesis-file-without-extension> <name>: wer_<name>, scoring/<name>.*

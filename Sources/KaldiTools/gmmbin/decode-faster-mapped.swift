@@ -71,14 +71,7 @@ public enum DecodeFasterMapped: KaldiTool {
       frames += matrix.rows
       try words.write(key, path.words)
       try alignments?.write(key, path.alignment)
-      if let symbols {
-        var line = key + " "
-        for w in path.words {
-          guard let s = symbols.symbol(Int(w)) else { throw KaldiError("Word-id \(w) not in symbol table.") }
-          line += s + " "
-        }
-        writeToStandardError(line + "\n")
-      }
+      if let symbols { writeToStandardError(try symbols.line(key, path.words)) }
       let like = -path.graphCost - path.acousticCost
       totalLike += like
       KaldiLog.log("Log-like per frame for utterance \(key) is \(formatG(Double(like / Float(matrix.rows)), precision: 6)) over \(matrix.rows) frames.")

@@ -127,12 +127,12 @@ if run_stage 4; then
 fi
 
 if run_stage 5; then
-  log "Stage 5: log-likelihoods, decoding at LM weights $min_lmwt..$max_lmwt, WER"
+  log "Stage 5: log-likelihoods, lattices, scoring at LM weights $min_lmwt..$max_lmwt, WER"
   for m in $models; do
     ams=$(utils/am_dirs.sh exp $m "$seeds")
     for am in $ams; do
       for set in dev_clean test_clean; do
-        steps/decode_am.sh --min-lmwt $min_lmwt --max-lmwt $max_lmwt \
+        steps/decode_am.sh --nj $nj --min-lmwt $min_lmwt --max-lmwt $max_lmwt \
           --decode-config conf/decode.config --splice $splice --force $(forced_at 5) \
           $am $model $graph exp/targets/train_pdf.counts data/$set $am/decode_${set%_clean}
       done

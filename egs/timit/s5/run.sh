@@ -143,12 +143,12 @@ if run_stage 4; then
 fi
 
 if run_stage 5; then
-  log "Stage 5: log-likelihoods, decoding at LM weights $min_lmwt..$max_lmwt, 39-phone PER"
+  log "Stage 5: log-likelihoods, lattices, scoring at LM weights $min_lmwt..$max_lmwt, 39-phone PER"
   for m in $models; do
     ams=$(utils/am_dirs.sh exp $m "$seeds")
     for am in $ams; do
       for set in dev test; do
-        steps/decode_am.sh --phone-map conf/phones.60-48-39.map --min-lmwt $min_lmwt --max-lmwt $max_lmwt \
+        steps/decode_am.sh --phone-map conf/phones.60-48-39.map --nj $nj --min-lmwt $min_lmwt --max-lmwt $max_lmwt \
           --decode-config conf/decode.config --splice $splice --force $(forced_at 5) \
           $am $model $graph exp/targets/train_pdf.counts data/$set $am/decode_$set
       done

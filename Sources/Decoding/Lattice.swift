@@ -1,0 +1,367 @@
+import KaldiBase
+
+/// Kaldi's `LatticeWeight`: a graph cost and an acoustic cost, ordered by their sum.
+public struct LatticeWeight: Equatable, Hashable, Sendable {
+  public var graph: Float
+  public var acoustic: Float
+
+  public init(graph: Float, acoustic: Float) { (self.graph, self.acoustic) = (graph, acoustic) }
+
+  public static let one = LatticeWeight(graph: 0, acoustic: 0)
+  public static let zero = LatticeWeight(graph: .infinity, acoustic: .infinity)
+  public var isZero: Bool { graph == .infinity }
+  /// The cost a shortest path minimizes (Kaldi's `ConvertToCost`).
+  public var cost: Double { Double(graph) + Double(acoustic) }
+
+  /// ⊗: costs add (infinite stays infinite, as OpenFst's tropical Times).
+  public func times(_ other: LatticeWeight) -> LatticeWeight {
+    if isZero || other.isZero { return .zero }
+    return LatticeWeight(graph: graph + other.graph, acoustic: acoustic + other.acoustic)
+  }
+
+  /// Left division by `other` (Kaldi's `Divide`): costs subtract.
+  public func dividing(by other: LatticeWeight) -> LatticeWeight {
+    if isZero { return .zero }
+    return LatticeWeight(graph: graph - other.graph, acoustic: acoustic - other.acoustic)
+  }
+
+  /// Kaldi's `Compare`: 1 when `self` is better (smaller total cost in float; on a tie, the
+  /// smaller graph cost), -1 when worse, 0 when equal.
+  public func compare(_ other: LatticeWeight) -> Int {
+    let a = graph + acoustic, b = other.graph + other.acoustic
+    if a < b { return 1 }
+    if a > b { return -1 }
+    if graph < other.graph { return 1 }
+    if graph > other.graph { return -1 }
+    return 0
+  }
+
+  /// Kaldi's `ApproxEqual` for lattice weights: equal, or totals within `delta`.
+  public func approximatelyEquals(_ other: LatticeWeight, delta: Float) -> Bool {
+    self == other || abs((graph + acoustic) - (other.graph + other.acoustic)) <= delta
+  }
+
+  /// Kaldi's `ScaleLattice` with the 2×2 matrix [[lm, acoustic→lm], [lm→acoustic, acoustic]],
+  /// computed in double as Kaldi does.
+  public func scaled(_ s: LatticeScale) -> LatticeWeight {
+    if isZero { return .zero }
+    let g = Double(graph), a = Double(acoustic)
+    return LatticeWeight(graph: Float(s.lm * g + s.acousticToLm * a), acoustic: Float(s.lmToAcoustic * g + s.acoustic * a))
+  }
+}
+
+/// The scaling matrix of `ScaleLattice` (Kaldi's `LatticeScale` and `lattice-scale`'s options).
+public struct LatticeScale: Sendable {
+  public var lm: Double = 1
+  public var acoustic: Double = 1
+  public var acousticToLm: Double = 0
+  public var lmToAcoustic: Double = 0
+  public init(lm: Double = 1, acoustic: Double = 1, acousticToLm: Double = 0, lmToAcoustic: Double = 0) {
+    (self.lm, self.acoustic, self.acousticToLm, self.lmToAcoustic) = (lm, acoustic, acousticToLm, lmToAcoustic)
+  }
+  public var isIdentity: Bool { lm == 1 && acoustic == 1 && acousticToLm == 0 && lmToAcoustic == 0 }
+}
+
+/// Kaldi's `CompactLatticeWeight`: a lattice weight and the transition-ids read along the arc.
+public struct CompactLatticeWeight: Equatable, Hashable, Sendable {
+  public var weight: LatticeWeight
+  public var string: [Int32]
+  public init(_ weight: LatticeWeight, _ string: [Int32] = []) { (self.weight, self.string) = (weight, string) }
+  public static let zero = CompactLatticeWeight(.zero)
+  public static let one = CompactLatticeWeight(.one)
+  public var isZero: Bool { weight.isZero }
+}
+
+/// Kaldi's `Compare` of (weight, string) pairs: weights first; on a tie the shorter string,
+/// then the one with the larger first differing label, counts as better.
+func compare(_ aw: LatticeWeight, _ a: [Int32], _ bw: LatticeWeight, _ b: [Int32]) -> Int {
+  let c = aw.compare(bw)
+  if c != 0 { return c }
+  if a.count != b.count { return a.count < b.count ? 1 : -1 }
+  for (x, y) in zip(a, b) where x != y { return x < y ? -1 : 1 }
+  return 0
+}
+
+/// An arc of a state-level lattice: transition-id in, word out.
+public struct LatticeArc: Equatable, Sendable {
+  public var ilabel: Int32
+  public var olabel: Int32
+  public var weight: LatticeWeight
+  public var next: Int32
+  public init(ilabel: Int32, olabel: Int32, weight: LatticeWeight, next: Int32) {
+    (self.ilabel, self.olabel, self.weight, self.next) = (ilabel, olabel, weight, next)
+  }
+}
+
+/// Kaldi's `Lattice`: an FST with transition-ids on the input side, words on the output side
+/// and (graph, acoustic) costs, as a decoder produces it before determinization.
+public struct Lattice: Equatable, Sendable {
+  public var start: Int32 = -1
+  public var finals: [LatticeWeight] = []
+  public var arcs: [[LatticeArc]] = []
+  public init() {}
+
+  public var stateCount: Int { finals.count }
+  public var arcCount: Int { arcs.reduce(0) { $0 + $1.count } }
+  @discardableResult
+  public mutating func addState() -> Int32 {
+    finals.append(.zero)
+    arcs.append([])
+    return Int32(finals.count - 1)
+  }
+}
+
+/// An arc of a compact lattice: one word, its weight and its transition-ids.
+public struct CompactLatticeArc: Equatable, Sendable {
+  public var label: Int32
+  public var weight: CompactLatticeWeight
+  public var next: Int32
+  public init(label: Int32, weight: CompactLatticeWeight, next: Int32) {
+    (self.label, self.weight, self.next) = (label, weight, next)
+  }
+}
+
+/// Kaldi's `CompactLattice`: an acceptor over words whose weights carry the transition-id
+/// strings, the determinized form latgen-faster-mapped writes.
+public struct CompactLattice: Equatable, Sendable {
+  public var start: Int32 = -1
+  public var finals: [CompactLatticeWeight] = []
+  public var arcs: [[CompactLatticeArc]] = []
+  public init() {}
+
+  public var stateCount: Int { finals.count }
+  public var arcCount: Int { arcs.reduce(0) { $0 + $1.count } }
+  @discardableResult
+  public mutating func addState() -> Int32 {
+    finals.append(.zero)
+    arcs.append([])
+    return Int32(finals.count - 1)
+  }
+}
+
+/// A lattice that has a cycle where only acyclic lattices make sense.
+public struct CyclicLatticeError: Error, CustomStringConvertible {
+  public var description: String { "lattice has cycles" }
+}
+
+/// What every lattice type offers for the generic algorithms below.
+public protocol LatticeGraph {
+  var start: Int32 { get }
+  var stateCount: Int { get }
+  func successors(of state: Int) -> [Int32]
+  /// The cost (graph + acoustic) of the k-th arc of `state`.
+  func arcCost(_ state: Int, _ k: Int) -> Double
+  /// The final cost of `state`, +∞ when it is not final.
+  func finalCost(_ state: Int) -> Double
+}
+
+extension Lattice: LatticeGraph {
+  public func successors(of state: Int) -> [Int32] { arcs[state].map(\.next) }
+  public func arcCost(_ state: Int, _ k: Int) -> Double { arcs[state][k].weight.cost }
+  public func finalCost(_ state: Int) -> Double { finals[state].isZero ? .infinity : finals[state].cost }
+}
+
+extension CompactLattice: LatticeGraph {
+  public func successors(of state: Int) -> [Int32] { arcs[state].map(\.next) }
+  public func arcCost(_ state: Int, _ k: Int) -> Double { arcs[state][k].weight.weight.cost }
+  public func finalCost(_ state: Int) -> Double { finals[state].isZero ? .infinity : finals[state].weight.cost }
+}
+
+extension LatticeGraph {
+  /// States in topological order (reachable from the start, then the rest); throws on a cycle.
+  public func topologicalOrder() throws -> [Int32] {
+    var mark = [UInt8](repeating: 0, count: stateCount)  // 0 new, 1 on the stack, 2 done
+    var order: [Int32] = []
+    order.reserveCapacity(stateCount)
+    var roots: [Int32] = start >= 0 ? [start] : []
+    roots += (0..<Int32(stateCount)).filter { $0 != start }
+    for root in roots where mark[Int(root)] == 0 {
+      var stack: [(state: Int32, next: Int)] = [(root, 0)]
+      mark[Int(root)] = 1
+      while let top = stack.last {
+        let succ = successors(of: Int(top.state))
+        if top.next < succ.count {
+          stack[stack.count - 1].next += 1
+          let n = succ[top.next]
+          if mark[Int(n)] == 1 { throw CyclicLatticeError() }
+          if mark[Int(n)] == 0 {
+            mark[Int(n)] = 1
+            stack.append((n, 0))
+          }
+        } else {
+          mark[Int(top.state)] = 2
+          order.append(top.state)
+          stack.removeLast()
+        }
+      }
+    }
+    return order.reversed()
+  }
+
+  /// The cheapest path as (state, arc index) steps and its final state, or nil when no final
+  /// state is reachable: states in topological order, costs summed in double, the first of
+  /// equal-cost predecessors kept (Kaldi's `CompactLatticeShortestPath`).
+  public func cheapestPath() throws -> (steps: [(state: Int32, arc: Int32)], final: Int32)? {
+    guard start >= 0 else { return nil }
+    let order = try topologicalOrder()
+    var cost = [Double](repeating: .infinity, count: stateCount)
+    var back = [(state: Int32, arc: Int32)](repeating: (-1, -1), count: stateCount)
+    cost[Int(start)] = 0
+    for s in order where cost[Int(s)] != .infinity {
+      for (k, next) in successors(of: Int(s)).enumerated() {
+        let c = cost[Int(s)] + arcCost(Int(s), k)
+        if c < cost[Int(next)] {
+          cost[Int(next)] = c
+          back[Int(next)] = (s, Int32(k))
+        }
+      }
+    }
+    var best: Int32 = -1
+    var bestCost = Double.infinity
+    for s in order where finalCost(Int(s)) != .infinity {
+      let c = cost[Int(s)] + finalCost(Int(s))
+      if c < bestCost { (best, bestCost) = (s, c) }
+    }
+    guard best >= 0 else { return nil }
+    var steps: [(state: Int32, arc: Int32)] = []
+    var s = best
+    while s != start {
+      steps.append(back[Int(s)])
+      s = back[Int(s)].state
+    }
+    return (steps.reversed(), best)
+  }
+}
+
+extension Lattice {
+  /// The lattice with its states renumbered in topological order (start state 0).
+  public func topologicallySorted() throws -> Lattice {
+    let order = try topologicalOrder()
+    var newId = [Int32](repeating: 0, count: stateCount)
+    for (k, s) in order.enumerated() { newId[Int(s)] = Int32(k) }
+    var out = Lattice()
+    out.start = start >= 0 ? newId[Int(start)] : -1
+    out.finals = order.map { finals[Int($0)] }
+    out.arcs = order.map { s in arcs[Int(s)].map { LatticeArc(ilabel: $0.ilabel, olabel: $0.olabel, weight: $0.weight, next: newId[Int($0.next)]) } }
+    return out
+  }
+
+  /// The cheapest path through the lattice (OpenFst's `ShortestPath` then Kaldi's
+  /// `GetLinearSymbolSequence`), or nil when no final state is reachable.
+  public func bestPath() throws -> CompactLatticePath? {
+    guard let (steps, best) = try cheapestPath() else { return nil }
+    let chain = steps.map { arcs[Int($0.state)][Int($0.arc)] }
+    var path = CompactLatticePath(words: [], alignment: [], weight: .one)
+    for arc in chain {
+      if arc.ilabel != 0 { path.alignment.append(arc.ilabel) }
+      if arc.olabel != 0 { path.words.append(arc.olabel) }
+      path.weight = path.weight.times(arc.weight)
+    }
+    path.weight = path.weight.times(finals[Int(best)])
+    return path
+  }
+
+  public mutating func scale(_ s: LatticeScale) {
+    if s.isIdentity { return }
+    for i in arcs.indices {
+      finals[i] = finals[i].scaled(s)
+      for j in arcs[i].indices { arcs[i][j].weight = arcs[i][j].weight.scaled(s) }
+    }
+  }
+
+  /// Adds `penalty` to the graph cost of every arc with a word (Kaldi's `AddWordInsPenToLattice`).
+  public mutating func addWordInsertionPenalty(_ penalty: Float) {
+    for i in arcs.indices {
+      for j in arcs[i].indices where arcs[i][j].olabel != 0 { arcs[i][j].weight.graph += penalty }
+    }
+  }
+}
+
+extension CompactLattice {
+  /// The lattice with its states renumbered in topological order (start state 0).
+  public func topologicallySorted() throws -> CompactLattice {
+    let order = try topologicalOrder()
+    var newId = [Int32](repeating: 0, count: stateCount)
+    for (k, s) in order.enumerated() { newId[Int(s)] = Int32(k) }
+    var out = CompactLattice()
+    out.start = start >= 0 ? newId[Int(start)] : -1
+    out.finals = order.map { finals[Int($0)] }
+    out.arcs = order.map { s in arcs[Int(s)].map { CompactLatticeArc(label: $0.label, weight: $0.weight, next: newId[Int($0.next)]) } }
+    return out
+  }
+
+  public mutating func scale(_ s: LatticeScale) {
+    if s.isIdentity { return }
+    for i in arcs.indices {
+      finals[i].weight = finals[i].weight.scaled(s)
+      for j in arcs[i].indices { arcs[i][j].weight.weight = arcs[i][j].weight.weight.scaled(s) }
+    }
+  }
+
+  /// Adds `penalty` to the graph cost of every arc with a word (Kaldi's `AddWordInsPenToCompactLattice`).
+  public mutating func addWordInsertionPenalty(_ penalty: Float) {
+    for i in arcs.indices {
+      for j in arcs[i].indices where arcs[i][j].label != 0 { arcs[i][j].weight.weight.graph += penalty }
+    }
+  }
+
+  /// The cheapest path (Kaldi's `CompactLatticeShortestPath`), or nil when no final state is
+  /// reachable.
+  public func bestPath() throws -> CompactLatticePath? {
+    guard let (steps, best) = try cheapestPath() else { return nil }
+    let chain = steps.map { arcs[Int($0.state)][Int($0.arc)] }
+    var path = CompactLatticePath(words: [], alignment: [], weight: .one)
+    for arc in chain {
+      if arc.label != 0 { path.words.append(arc.label) }
+      path.alignment += arc.weight.string
+      path.weight = path.weight.times(arc.weight.weight)
+    }
+    path.alignment += finals[Int(best)].string
+    path.weight = path.weight.times(finals[Int(best)].weight)
+    return path
+  }
+
+  /// Expands every word arc into a chain of transition-id arcs, the word on the first
+  /// (Kaldi's `ConvertLattice` from CompactLattice to Lattice).
+  public func expanded() -> Lattice {
+    var out = Lattice()
+    for _ in 0..<stateCount { out.addState() }
+    out.start = start
+    for s in 0..<stateCount {
+      for arc in arcs[s] {
+        appendChain(to: &out, from: Int32(s), word: arc.label, weight: arc.weight, to: arc.next)
+      }
+      let f = finals[s]
+      if f.isZero { continue }
+      if f.string.isEmpty {
+        out.finals[s] = f.weight
+      } else {
+        let end = out.addState()
+        out.finals[Int(end)] = .one
+        appendChain(to: &out, from: Int32(s), word: 0, weight: f, to: end)
+      }
+    }
+    return out
+  }
+
+  private func appendChain(to out: inout Lattice, from: Int32, word: Int32, weight: CompactLatticeWeight, to next: Int32) {
+    let string = weight.string
+    if string.isEmpty {
+      out.arcs[Int(from)].append(LatticeArc(ilabel: 0, olabel: word, weight: weight.weight, next: next))
+      return
+    }
+    var cur = from
+    for (i, tid) in string.enumerated() {
+      let dest = i == string.count - 1 ? next : out.addState()
+      out.arcs[Int(cur)].append(LatticeArc(ilabel: tid, olabel: i == 0 ? word : 0, weight: i == 0 ? weight.weight : .one, next: dest))
+      cur = dest
+    }
+  }
+}
+
+/// One path of a lattice: its words, its transition-ids and its summed weight.
+public struct CompactLatticePath: Equatable, Sendable {
+  public var words: [Int32]
+  public var alignment: [Int32]
+  public var weight: LatticeWeight
+}

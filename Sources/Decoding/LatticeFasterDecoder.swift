@@ -1,0 +1,449 @@
+import KaldiBase
+
+/// Kaldi's `LatticeFasterDecoderConfig`: the search beams and the lattice beam.
+public struct LatticeDecoderOptions: Sendable {
+  public var beam: Float = 16
+  public var maxActive = Int(Int32.max)
+  public var minActive = 200
+  public var latticeBeam: Float = 10
+  public var pruneInterval = 25
+  public var determinizeLattice = true
+  public var beamDelta: Float = 0.5
+  public var hashRatio: Float = 2
+  public var pruneScale: Float = 0.1
+  public var determinize = DeterminizeLatticeOptions()
+  public init() {}
+
+  public static func register(_ po: ParseOptions, _ s: Setting<LatticeDecoderOptions>) {
+    po.register("beam", s, \.beam, "Decoding beam.  Larger->slower, more accurate.")
+    po.register("max-active", s, \.maxActive, "Decoder max active states.  Larger->slower; more accurate")
+    po.register("min-active", s, \.minActive, "Decoder minimum #active states.")
+    po.register("lattice-beam", s, \.latticeBeam, "Lattice generation beam.  Larger->slower, and deeper lattices")
+    po.register("prune-interval", s, \.pruneInterval, "Interval (in frames) at which to prune tokens")
+    po.register("determinize-lattice", s, \.determinizeLattice, "If true, determinize the lattice (lattice-determinization, keeping only best pdf-sequence for each word-sequence).")
+    po.register("beam-delta", s, \.beamDelta, "Increment used in decoding-- this parameter is obscure and relates to a speedup in the way the max-active constraint is applied.  Larger is more accurate.")
+    po.register("hash-ratio", s, \.hashRatio, "Setting used in decoder to control hash behavior")
+    po.register("prune-scale", s, \.pruneScale, "Scale used in pruning (0.1 should be fine)")
+    DeterminizeLatticeOptions.register(po, s, \.determinize)
+  }
+
+  /// The checks of Kaldi's `LatticeFasterDecoderConfig::Check`.
+  public func validate() throws {
+    guard beam > 0, maxActive > 1, latticeBeam > 0, minActive <= maxActive, pruneInterval > 0, beamDelta > 0,
+      hashRatio >= 1, pruneScale > 0, pruneScale < 1
+    else {
+      throw KaldiError.usage("Invalid decoder options: need --beam > 0, --max-active > 1, --lattice-beam > 0, --min-active <= --max-active, --prune-interval > 0, --beam-delta > 0, --hash-ratio >= 1, 0 < --prune-scale < 1")
+    }
+  }
+}
+
+/// Kaldi's `LatticeFasterDecoder` (decoder/lattice-faster-decoder.cc): token passing that keeps
+/// every token of every frame with its forward links, prunes links and tokens that fall more
+/// than the lattice beam behind the best path (every `--prune-interval` frames and at the
+/// end, final costs included), and returns the state-level lattice of what survived.
+public final class LatticeFasterDecoder {
+  public let fst: Fst
+  public let options: LatticeDecoderOptions
+  private var search: LatticeSearch
+
+  public init(fst: Fst, options: LatticeDecoderOptions = LatticeDecoderOptions()) {
+    self.fst = fst
+    self.options = options
+    search = LatticeSearch(fst: fst)
+  }
+
+  /// Decodes all frames of `decodable` and finalizes (final-cost pruning). Returns whether
+  /// any token survived to the last frame.
+  @discardableResult
+  public func decode<D: Decodable>(_ decodable: D) -> Bool {
+    var s = search
+    search = LatticeSearch(stateCount: 0)
+    let ok = s.decode(fst, options, decodable)
+    search = s
+    return ok
+  }
+
+  public var framesDecoded: Int { search.framesDecoded }
+  /// Whether a token in a final state survived to the last frame.
+  public var reachedFinal: Bool { search.reachedFinal }
+
+  /// The state-level lattice (Kaldi's `GetRawLattice` with final probabilities): one state per
+  /// surviving token, arcs with transition-ids and words, acoustic costs as scaled by the
+  /// decodable. Empty when no token survived.
+  public func rawLattice() -> Lattice { search.rawLattice(fst) }
+}
+
+/// Tokens, forward links and the per-frame token lists of one lattice decoding.
+struct LatticeSearch {
+  // Tokens: total cost, extra cost (how far off the best path through it), first forward
+  // link, FST state, alive. Tokens of frame f are frameStart[f] ..< frameStart[f + 1].
+  private var tokCost: [Double] = []
+  private var tokExtra: [Float] = []
+  private var tokLinks: [Int32] = []
+  private var tokState: [Int32] = []
+  private var tokAlive: [Bool] = []
+  private var frameStart: [Int] = []
+  private var mustPruneLinks: [Bool] = []
+  private var mustPruneTokens: [Bool] = []
+  // Forward links: destination token, labels, graph and acoustic cost, next link of the same
+  // token. Freed links are reused.
+  private var linkTo: [Int32] = []
+  private var linkIlabel: [Int32] = []
+  private var linkOlabel: [Int32] = []
+  private var linkGraph: [Float] = []
+  private var linkAcoustic: [Float] = []
+  private var linkNext: [Int32] = []
+  private var freeLinks: [Int32] = []
+  /// The token of each FST state in the frame being built, or -1.
+  private var slot: [Int32]
+  private let hasInputEpsilon: [Bool]
+  private var costs: [Double] = []
+  private var queue: [Int32] = []
+  private var frameCosts: [Float] = []
+  private var largestLabel = 0
+  /// Final costs of the last frame's tokens (token -> cost), empty when none is final.
+  private var finalCosts: [Int32: Float] = [:]
+  private var finalBestCost = 0.0
+  private(set) var reachedFinal = false
+
+  init(fst: Fst) {
+    slot = [Int32](repeating: -1, count: fst.stateCount)
+    var eps = [Bool](repeating: false, count: fst.stateCount)
+    for s in 0..<fst.stateCount where fst.arcs(of: s).contains(where: { fst.ilabels[$0] == 0 }) { eps[s] = true }
+    hasInputEpsilon = eps
+  }
+
+  init(stateCount: Int) {
+    slot = []
+    hasInputEpsilon = []
+  }
+
+  var framesDecoded: Int { max(frameStart.count - 2, 0) }
+  private var lastFrame: Int { frameStart.count - 2 }
+  private func tokens(of frame: Int) -> Range<Int> { frameStart[frame]..<frameStart[frame + 1] }
+
+  // MARK: - Tokens and links
+
+  /// Kaldi's `FindOrAddToken` for the frame being built: a new token, or a cheaper cost for the
+  /// existing one. Returns the token and whether it is new or changed.
+  @inline(__always)
+  private mutating func findOrAdd(_ state: Int32, cost: Double) -> (Int32, Bool) {
+    let i = slot[Int(state)]
+    if i < 0 {
+      let t = Int32(tokCost.count)
+      tokCost.append(cost); tokExtra.append(0); tokLinks.append(-1); tokState.append(state); tokAlive.append(true)
+      slot[Int(state)] = t
+      frameStart[frameStart.count - 1] = tokCost.count
+      return (t, true)
+    }
+    if tokCost[Int(i)] > cost {
+      tokCost[Int(i)] = cost
+      return (i, true)
+    }
+    return (i, false)
+  }
+
+  @inline(__always)
+  private mutating func addLink(from tok: Int32, to next: Int32, ilabel: Int32, olabel: Int32, graph: Float, acoustic: Float) {
+    let l: Int32
+    if let free = freeLinks.popLast() {
+      l = free
+      (linkTo[Int(l)], linkIlabel[Int(l)], linkOlabel[Int(l)]) = (next, ilabel, olabel)
+      (linkGraph[Int(l)], linkAcoustic[Int(l)], linkNext[Int(l)]) = (graph, acoustic, tokLinks[Int(tok)])
+    } else {
+      l = Int32(linkTo.count)
+      linkTo.append(next); linkIlabel.append(ilabel); linkOlabel.append(olabel)
+      linkGraph.append(graph); linkAcoustic.append(acoustic); linkNext.append(tokLinks[Int(tok)])
+    }
+    tokLinks[Int(tok)] = l
+  }
+
+  private mutating func deleteLinks(of tok: Int32) {
+    var l = tokLinks[Int(tok)]
+    while l >= 0 {
+      freeLinks.append(l)
+      l = linkNext[Int(l)]
+    }
+    tokLinks[Int(tok)] = -1
+  }
+
+  // MARK: - Search
+
+  mutating func decode<D: Decodable>(_ fst: Fst, _ options: LatticeDecoderOptions, _ decodable: D) -> Bool {
+    if frameStart.count >= 2 {
+      for t in tokens(of: lastFrame) { slot[Int(tokState[t])] = -1 }
+    }
+    tokCost.removeAll(keepingCapacity: true); tokExtra.removeAll(keepingCapacity: true)
+    tokLinks.removeAll(keepingCapacity: true); tokState.removeAll(keepingCapacity: true)
+    tokAlive.removeAll(keepingCapacity: true)
+    linkTo.removeAll(keepingCapacity: true); linkIlabel.removeAll(keepingCapacity: true)
+    linkOlabel.removeAll(keepingCapacity: true); linkGraph.removeAll(keepingCapacity: true)
+    linkAcoustic.removeAll(keepingCapacity: true); linkNext.removeAll(keepingCapacity: true)
+    freeLinks.removeAll(keepingCapacity: true)
+    finalCosts = [:]
+    reachedFinal = false
+    frameStart = [0, 0]
+    mustPruneLinks = [true]
+    mustPruneTokens = [true]
+    largestLabel = Int(fst.ilabels.max() ?? 0)
+    frameCosts = [Float](repeating: 0, count: largestLabel + 1)
+    guard fst.start >= 0 else { return false }
+    _ = findOrAdd(fst.start, cost: 0)
+    processNonEmitting(fst, cutoff: Double(options.beam))
+    while framesDecoded < decodable.frameCount {
+      if framesDecoded % options.pruneInterval == 0 {
+        pruneActiveTokens(options, delta: options.latticeBeam * options.pruneScale)
+      }
+      let cutoff = processEmitting(fst, options, decodable)
+      processNonEmitting(fst, cutoff: cutoff)
+    }
+    finalize(fst, options)
+    return tokens(of: lastFrame).contains { tokAlive[$0] }
+  }
+
+  /// Kaldi's `GetCutoff` over the tokens of `frame`.
+  private mutating func cutoff(_ frame: Int, _ options: LatticeDecoderOptions) -> (cutoff: Double, adaptiveBeam: Float, best: Int) {
+    var bestCost = Double.infinity, best = -1
+    costs.removeAll(keepingCapacity: true)
+    for t in tokens(of: frame) {
+      let c = tokCost[t]
+      costs.append(c)
+      if c < bestCost { (bestCost, best) = (c, t) }
+    }
+    if options.maxActive == Int(Int32.max) && options.minActive == 0 {
+      return (bestCost + Double(options.beam), options.beam, best)
+    }
+    let beamCutoff = bestCost + Double(options.beam)
+    var maxActiveCutoff = Double.infinity, minActiveCutoff = Double.infinity
+    if costs.count > options.maxActive { maxActiveCutoff = selectKth(&costs, options.maxActive) }
+    if maxActiveCutoff < beamCutoff {
+      return (maxActiveCutoff, Float(maxActiveCutoff - bestCost) + options.beamDelta, best)
+    }
+    if costs.count > options.minActive {
+      minActiveCutoff = options.minActive == 0 ? bestCost : selectKth(&costs, options.minActive)
+    }
+    if minActiveCutoff > beamCutoff {
+      return (minActiveCutoff, Float(minActiveCutoff - bestCost) + options.beamDelta, best)
+    }
+    return (beamCutoff, options.beam, best)
+  }
+
+  private mutating func processEmitting<D: Decodable>(_ fst: Fst, _ options: LatticeDecoderOptions, _ decodable: D) -> Double {
+    let frame = framesDecoded
+    let previous = tokens(of: frame)
+    for t in previous { slot[Int(tokState[t])] = -1 }
+    frameStart.append(tokCost.count)
+    mustPruneLinks.append(true)
+    mustPruneTokens.append(true)
+    let (curCutoff, adaptiveBeam, best) = cutoff(frame, options)
+    let beam = Double(adaptiveBeam)
+    if largestLabel > 0 {
+      for tid in 1...largestLabel { frameCosts[tid] = -decodable.logLikelihood(frame: frame, transitionId: Int32(tid)) }
+    }
+    var nextCutoff = Double.infinity
+    if best >= 0 {
+      for a in fst.arcs(of: Int(tokState[best])) where fst.ilabels[a] != 0 {
+        let w = Double(fst.weights[a]) + Double(frameCosts[Int(fst.ilabels[a])]) + tokCost[best]
+        if w + beam < nextCutoff { nextCutoff = w + beam }
+      }
+    }
+    for t in previous where tokCost[t] <= curCutoff {
+      let cost = tokCost[t]
+      for a in fst.arcs(of: Int(tokState[t])) where fst.ilabels[a] != 0 {
+        let ac = frameCosts[Int(fst.ilabels[a])]
+        let graph = fst.weights[a]
+        let total = cost + Double(ac) + Double(graph)
+        if total >= nextCutoff { continue }
+        if total + beam < nextCutoff { nextCutoff = total + beam }
+        let (next, _) = findOrAdd(fst.nextStates[a], cost: total)
+        addLink(from: Int32(t), to: next, ilabel: fst.ilabels[a], olabel: fst.olabels[a], graph: graph, acoustic: ac)
+      }
+    }
+    return nextCutoff
+  }
+
+  private mutating func processNonEmitting(_ fst: Fst, cutoff: Double) {
+    queue.removeAll(keepingCapacity: true)
+    for t in tokens(of: lastFrame) where hasInputEpsilon[Int(tokState[t])] { queue.append(Int32(t)) }
+    while let tok = queue.popLast() {
+      let cost = tokCost[Int(tok)]
+      if cost >= cutoff { continue }
+      // Re-visited with a better cost: its epsilon links are regenerated.
+      deleteLinks(of: tok)
+      for a in fst.arcs(of: Int(tokState[Int(tok)])) where fst.ilabels[a] == 0 {
+        let graph = fst.weights[a]
+        let total = cost + Double(graph)
+        if total >= cutoff { continue }
+        let (next, changed) = findOrAdd(fst.nextStates[a], cost: total)
+        addLink(from: tok, to: next, ilabel: 0, olabel: fst.olabels[a], graph: graph, acoustic: 0)
+        if changed && hasInputEpsilon[Int(fst.nextStates[a])] { queue.append(next) }
+      }
+    }
+  }
+
+  // MARK: - Pruning
+
+  /// Kaldi's `PruneForwardLinks`: recomputes the extra costs of `frame`'s tokens from their
+  /// links (which go to `frame` and `frame + 1`), dropping links beyond the lattice beam.
+  private mutating func pruneForwardLinks(_ frame: Int, _ options: LatticeDecoderOptions, delta: Float) -> (extraCostsChanged: Bool, linksPruned: Bool) {
+    var extraChanged = false, pruned = false
+    var changed = true
+    while changed {
+      changed = false
+      for t in tokens(of: frame) where tokAlive[t] {
+        let extra = pruneLinks(of: Int32(t), startingAt: .infinity, options, pruned: &pruned)
+        if abs(extra - tokExtra[t]) > delta { changed = true }
+        tokExtra[t] = extra
+      }
+      if changed { extraChanged = true }
+    }
+    return (extraChanged, pruned)
+  }
+
+  /// Drops `tok`'s links that end more than the lattice beam off the best path; returns the
+  /// token's extra cost (the smallest over its kept links and `initial`).
+  @inline(__always)
+  private mutating func pruneLinks(of tok: Int32, startingAt initial: Float, _ options: LatticeDecoderOptions, pruned: inout Bool) -> Float {
+    var extra = initial
+    var prev: Int32 = -1
+    var l = tokLinks[Int(tok)]
+    while l >= 0 {
+      let next = linkTo[Int(l)]
+      var linkExtra = tokExtra[Int(next)]
+        + Float(tokCost[Int(tok)] + Double(linkAcoustic[Int(l)]) + Double(linkGraph[Int(l)]) - tokCost[Int(next)])
+      let following = linkNext[Int(l)]
+      if linkExtra > options.latticeBeam || !tokAlive[Int(next)] {
+        if prev >= 0 { linkNext[Int(prev)] = following } else { tokLinks[Int(tok)] = following }
+        freeLinks.append(l)
+        pruned = true
+      } else {
+        if linkExtra < 0 {
+          if linkExtra < -0.01 { KaldiLog.warn("Negative extra_cost: \(formatG(Double(linkExtra), precision: 6))") }
+          linkExtra = 0
+        }
+        if linkExtra < extra { extra = linkExtra }
+        prev = l
+      }
+      l = following
+    }
+    return extra
+  }
+
+  /// Kaldi's `PruneTokensForFrame`: tokens with no surviving forward link die.
+  private mutating func pruneTokens(_ frame: Int) {
+    for t in tokens(of: frame) where tokAlive[t] && tokExtra[t] == .infinity {
+      deleteLinks(of: Int32(t))
+      tokAlive[t] = false
+    }
+  }
+
+  /// Kaldi's `PruneActiveTokens`: from the newest frame back, re-prunes links of frames whose
+  /// successors' extra costs changed by more than `delta`.
+  private mutating func pruneActiveTokens(_ options: LatticeDecoderOptions, delta: Float) {
+    let curFramePlusOne = framesDecoded
+    var f = curFramePlusOne - 1
+    while f >= 0 {
+      if mustPruneLinks[f] {
+        let (extraChanged, linksPruned) = pruneForwardLinks(f, options, delta: delta)
+        if extraChanged && f > 0 { mustPruneLinks[f - 1] = true }
+        if linksPruned { mustPruneTokens[f] = true }
+        mustPruneLinks[f] = false
+      }
+      if f + 1 < curFramePlusOne && mustPruneTokens[f + 1] {
+        pruneTokens(f + 1)
+        mustPruneTokens[f + 1] = false
+      }
+      f -= 1
+    }
+  }
+
+  /// Kaldi's `FinalizeDecoding`: final costs, then pruning of every frame with them.
+  private mutating func finalize(_ fst: Fst, _ options: LatticeDecoderOptions) {
+    let last = lastFrame
+    var bestCost = Double.infinity, bestWithFinal = Double.infinity
+    finalCosts = [:]
+    for t in tokens(of: last) {
+      let f = fst.finals[Int(tokState[t])]
+      bestCost = min(bestCost, tokCost[t])
+      bestWithFinal = min(bestWithFinal, tokCost[t] + Double(f))
+      if f != .infinity { finalCosts[Int32(t)] = f }
+    }
+    finalBestCost = bestWithFinal != .infinity ? bestWithFinal : bestCost
+    // Final-frame pruning (Kaldi's PruneForwardLinksFinal): a token's extra cost also counts
+    // ending here, with its final cost.
+    var changed = true
+    var pruned = false
+    while changed {
+      changed = false
+      for t in tokens(of: last) where tokAlive[t] {
+        let finalCost: Double = finalCosts.isEmpty ? 0 : Double(finalCosts[Int32(t)] ?? .infinity)
+        var extra = pruneLinks(of: Int32(t), startingAt: Float(tokCost[t] + finalCost - finalBestCost), options, pruned: &pruned)
+        if extra > options.latticeBeam { extra = .infinity }
+        if !approximatelyEqual(tokExtra[t], extra, 1e-5) { changed = true }
+        tokExtra[t] = extra
+      }
+    }
+    var f = last - 1
+    while f >= 0 {
+      _ = pruneForwardLinks(f, options, delta: 0)
+      pruneTokens(f + 1)
+      f -= 1
+    }
+    pruneTokens(0)
+    reachedFinal = !finalCosts.isEmpty && finalCosts.keys.contains { tokAlive[Int($0)] }
+  }
+
+  private func approximatelyEqual(_ a: Float, _ b: Float, _ delta: Float) -> Bool {
+    if a == b { return true }
+    if a.isInfinite || b.isInfinite { return false }
+    return abs(a - b) <= delta * max(abs(a), abs(b))
+  }
+
+  // MARK: - Output
+
+  func rawLattice(_ fst: Fst) -> Lattice {
+    var lattice = Lattice()
+    guard frameStart.count >= 2, tokAlive.first == true else { return lattice }
+    var stateOf = [Int32](repeating: -1, count: tokCost.count)
+    for t in 0..<tokCost.count where tokAlive[t] { stateOf[t] = lattice.addState() }
+    lattice.start = stateOf[0]
+    let last = lastFrame
+    for f in 0...last {
+      for t in tokens(of: f) where tokAlive[t] {
+        let s = Int(stateOf[t])
+        var l = tokLinks[t]
+        while l >= 0 {
+          let next = stateOf[Int(linkTo[Int(l)])]
+          lattice.arcs[s].append(LatticeArc(
+            ilabel: linkIlabel[Int(l)], olabel: linkOlabel[Int(l)],
+            weight: LatticeWeight(graph: linkGraph[Int(l)], acoustic: linkAcoustic[Int(l)]), next: next))
+          l = linkNext[Int(l)]
+        }
+        if f == last {
+          if finalCosts.isEmpty {
+            lattice.finals[s] = .one
+          } else if let c = finalCosts[Int32(t)] {
+            lattice.finals[s] = LatticeWeight(graph: c, acoustic: 0)
+          }
+        }
+      }
+    }
+    return lattice
+  }
+}
+
+/// The k-th smallest value (0-based), reordering `values` (quickselect, as `std::nth_element`).
+func selectKth(_ values: inout [Double], _ k: Int) -> Double {
+  var lo = 0, hi = values.count - 1
+  while lo < hi {
+    let pivot = values[(lo + hi) / 2]
+    var i = lo, j = hi
+    while i <= j {
+      while values[i] < pivot { i += 1 }
+      while values[j] > pivot { j -= 1 }
+      if i <= j { values.swapAt(i, j); i += 1; j -= 1 }
+    }
+    if k <= j { hi = j } else if k >= i { lo = i } else { return values[k] }
+  }
+  return values[k]
+}

@@ -1,0 +1,259 @@
+import Decoding
+import Foundation
+import KaldiBase
+import KaldiIO
+import KaldiMatrix
+import Testing
+
+/// A small random HCLG-like graph with forward-only epsilon arcs and random frame scores.
+struct RandomDecodingProblem {
+  let fst: Fst
+  let scores: Scores
+
+  struct Scores: Decodable {
+    let values: [[Float]]
+    var frameCount: Int { values.count }
+    func logLikelihood(frame: Int, transitionId tid: Int32) -> Float { values[frame][Int(tid)] }
+  }
+
+  init(seed: Int, maxFrames: Int = 12) {
+    var state = UInt64(seed) &* 0x9E37_79B9_7F4A_7C15 &+ 1
+    func next(_ n: Int) -> Int { state = state &* 6364136223846793005 &+ 1442695040888963407; return Int((state >> 33) % UInt64(n)) }
+    func weight() -> Float { Float(next(1000)) / 250 }
+    let states = 3 + next(8), labels = 1 + next(5)
+    var arcsOf = [[(Int32, Int32, Float, Int32)]](repeating: [], count: states)
+    for s in 0..<states {
+      for _ in 0..<(1 + next(4)) {
+        let eps = next(5) == 0
+        let target = eps ? Int32(s + 1 + next(max(1, states - s))) : Int32(next(states))
+        if eps && target >= Int32(states) { continue }  // epsilon arcs only go forward: no epsilon cycles
+        arcsOf[s].append((eps ? 0 : Int32(1 + next(labels)), Int32(next(3)), weight(), target))
+      }
+    }
+    var finals = (0..<states).map { _ in next(3) == 0 ? weight() : Float.infinity }
+    finals[states - 1] = 0.5
+    var arcStart: [Int32] = [0]
+    var il: [Int32] = [], ol: [Int32] = [], w: [Float] = [], ns: [Int32] = []
+    for s in 0..<states {
+      for a in arcsOf[s] { il.append(a.0); ol.append(a.1); w.append(a.2); ns.append(a.3) }
+      arcStart.append(Int32(il.count))
+    }
+    fst = Fst(start: 0, finals: finals, arcStart: arcStart, ilabels: il, olabels: ol, weights: w, nextStates: ns)
+    scores = Scores(values: (0..<(1 + next(maxFrames))).map { _ in (0...labels).map { _ in -Float(next(1000)) / 100 } })
+  }
+
+  /// Every complete path by brute force: the best cost of each word sequence.
+  func bestCostPerWordSequence() -> [[Int32]: Double] {
+    var best: [[Int32]: Double] = [:]
+    func walk(_ s: Int, _ frame: Int, _ cost: Double, _ words: [Int32]) {
+      if frame == scores.frameCount && fst.isFinal(s) {
+        let c = cost + Double(fst.finals[s])
+        if c < best[words] ?? .infinity { best[words] = c }
+      }
+      for a in fst.arcs(of: s) {
+        let w = fst.olabels[a] == 0 ? words : words + [fst.olabels[a]]
+        if fst.ilabels[a] == 0 {
+          walk(Int(fst.nextStates[a]), frame, cost + Double(fst.weights[a]), w)
+        } else if frame < scores.frameCount {
+          let ac = -Double(scores.logLikelihood(frame: frame, transitionId: fst.ilabels[a]))
+          walk(Int(fst.nextStates[a]), frame + 1, cost + Double(fst.weights[a]) + ac, w)
+        }
+      }
+    }
+    walk(Int(fst.start), 0, 0, [])
+    return best
+  }
+}
+
+/// Every path of an acyclic compact lattice: word sequence -> total cost.
+func wordSequences(of lattice: CompactLattice) -> [(words: [Int32], cost: Double, frames: Int)] {
+  var out: [(words: [Int32], cost: Double, frames: Int)] = []
+  func walk(_ s: Int, _ cost: Double, _ words: [Int32], _ frames: Int) {
+    let f = lattice.finals[s]
+    if !f.isZero { out.append((words, cost + f.weight.cost, frames + f.string.count)) }
+    for arc in lattice.arcs[s] {
+      walk(Int(arc.next), cost + arc.weight.weight.cost, arc.label == 0 ? words : words + [arc.label], frames + arc.weight.string.count)
+    }
+  }
+  if lattice.start >= 0 { walk(Int(lattice.start), 0, [], 0) }
+  return out
+}
+
+@Suite struct LatticeGenerationTests {
+  /// On random graphs, the determinized lattice holds exactly the word sequences whose best
+  /// path lies within the lattice beam, each once and with its best cost (checked against
+  /// brute-force enumeration of every path).
+  @Test(arguments: 0..<40)
+  func determinizedLatticeHoldsEachWordSequenceWithinTheBeamAtItsBestCost(seed: Int) throws {
+    let problem = RandomDecodingProblem(seed: seed, maxFrames: 6)
+    let reference = problem.bestCostPerWordSequence()
+    var options = LatticeDecoderOptions()
+    options.beam = 1000
+    options.latticeBeam = 4
+    options.pruneInterval = 2
+    let decoder = LatticeFasterDecoder(fst: problem.fst, options: options)
+    decoder.decode(problem.scores)
+    guard let best = reference.values.min() else {
+      #expect(!decoder.reachedFinal, "seed \(seed)")
+      return
+    }
+    #expect(decoder.reachedFinal, "seed \(seed)")
+    let raw = decoder.rawLattice()
+    let path = try #require(try raw.bestPath())
+    #expect(abs(path.weight.cost - best) < 1e-3, "seed \(seed)")
+    #expect(path.alignment.count == problem.scores.frameCount)
+    let clat = try LatticeDeterminizer.determinize(raw, beam: options.latticeBeam)
+    let got = wordSequences(of: clat)
+    #expect(Set(got.map(\.words)).count == got.count, "seed \(seed): a word sequence twice, not deterministic")
+    for g in got {
+      let r = try #require(reference[g.words], "seed \(seed): \(g.words) is no path of the graph")
+      #expect(abs(g.cost - r) < 1e-3, "seed \(seed): \(g.words) costs \(g.cost), best path \(r)")
+      #expect(g.frames == problem.scores.frameCount)
+    }
+    let kept = Set(got.map(\.words))
+    for (words, cost) in reference where cost < best + Double(options.latticeBeam) - 1e-3 {
+      #expect(kept.contains(words), "seed \(seed): \(words) at \(cost - best) over the best is missing")
+    }
+    for s in 0..<clat.stateCount {
+      let labels = clat.arcs[s].map(\.label)
+      #expect(Set(labels).count == labels.count, "seed \(seed): state \(s) has two arcs with one word")
+    }
+  }
+
+  func tri3() throws -> (TransitionModel, Fst, [(String, Matrix<Float>)]) {
+    let model = try TransitionModelReader.read(Fixture.path("tri3/final.mdl"))
+    let fst = try FstReader.read(Fixture.path("tri3/HCLG.fst"))
+    let reader = try SequentialTableReader<MatrixHolder<Float>>("ark:" + Fixture.path("tri3/loglikes.ark"))
+    var utts: [(String, Matrix<Float>)] = []
+    while let (k, m) = try reader.next() { utts.append((k, m)) }
+    return (model, fst, utts)
+  }
+
+  /// On a real Kaldi tri3 system: the lattice's best path is decode-faster-mapped's (Kaldi's
+  /// output) at the search's acoustic scale, and again after the lattice is written without
+  /// the scale and rescaled by 1/LMWT as steps/score.sh does.
+  @Test func realTri3LatticesGiveKaldisBestPath() throws {
+    let (model, fst, utts) = try tri3()
+    var options = LatticeDecoderOptions()
+    options.beam = 13
+    options.maxActive = 7000
+    options.latticeBeam = 8
+    let decoder = LatticeFasterDecoder(fst: fst, options: options)
+    var direct = "", rescored = "", alignments = ""
+    for (key, m) in utts {
+      decoder.decode(try MappedMatrixDecodable(model: model, loglikes: m, scale: 0.2))
+      #expect(decoder.reachedFinal)
+      let raw = decoder.rawLattice()
+      let best = try #require(try raw.bestPath())
+      direct += "\(key) " + best.words.map { "\($0) " }.joined() + "\n"
+      alignments += "\(key) " + best.alignment.map { "\($0) " }.joined() + "\n"
+      var clat = try LatticeDeterminizer.determinize(try LatticeDeterminizer.connect(raw), beam: 8)
+      clat.scale(LatticeScale(acoustic: 1 / Double(Float(0.2))))
+      clat.scale(LatticeScale(acoustic: Double(Float(1 / Double(5)))))
+      let path = try #require(try clat.bestPath())
+      rescored += "\(key) " + path.words.map { "\($0) " }.joined() + "\n"
+      #expect(path.alignment == best.alignment)
+      #expect(abs(path.weight.cost - best.weight.cost) <= 1e-4 * abs(best.weight.cost))
+    }
+    #expect(direct == (try Fixture.text("tri3/expected_words.int")))
+    #expect(alignments == (try Fixture.text("tri3/expected_ali.txt")))
+    #expect(rescored == direct)
+  }
+}
+
+@Suite struct LatticeFormatTests {
+  func sample() -> CompactLattice {
+    var c = CompactLattice()
+    for _ in 0..<3 { c.addState() }
+    c.start = 0
+    c.arcs[0] = [CompactLatticeArc(label: 5, weight: CompactLatticeWeight(LatticeWeight(graph: 1.5, acoustic: 20.25), [2, 4, 4]), next: 1)]
+    c.arcs[1] = [
+      CompactLatticeArc(label: 0, weight: CompactLatticeWeight(LatticeWeight(graph: 0.5, acoustic: 3), [7]), next: 2),
+      CompactLatticeArc(label: 6, weight: .one, next: 2),
+    ]
+    c.finals[2] = CompactLatticeWeight(LatticeWeight(graph: 0.25, acoustic: 0), [])
+    return c
+  }
+
+  func written<H: TableHolder>(_: H.Type, _ value: H.Value, _ spec: String) throws -> String {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("lat-\(UUID().uuidString)").path
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let writer = try TableWriter<H>(spec + path)
+    try writer.write("utt1", value)
+    try writer.close()
+    return path
+  }
+
+  /// Kaldi's text form: key line with a trailing space, tab-separated arcs, weight One left
+  /// out, compact weights ending in a comma even without transition-ids, an empty line last.
+  @Test func compactLatticeTextIsKaldis() throws {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("lat-\(UUID().uuidString)").path
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let writer = try TableWriter<CompactLatticeHolder>("ark,t:" + path)
+    try writer.write("utt1", sample())
+    try writer.close()
+    let text = try String(contentsOfFile: path, encoding: .utf8)
+    #expect(text == "utt1 \n0\t1\t5\t1.5,20.25,2_4_4\n1\t2\t0\t0.5,3,7\n1\t2\t6\n2\t0.25,0,\n\n")
+    let back = try SequentialTableReader<CompactLatticeHolder>("ark:" + path)
+    #expect(try back.next()?.value == sample())
+  }
+
+  @Test(arguments: ["ark:", "ark,t:"])
+  func bothTypesRoundTrip(spec: String) throws {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("lat-\(UUID().uuidString)").path
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let writer = try TableWriter<CompactLatticeHolder>(spec + path)
+    try writer.write("a", sample())
+    try writer.close()
+    // Read as either type: the state-level one expands the strings into chains.
+    let compact = try SequentialTableReader<CompactLatticeHolder>("ark:" + path).next()?.value
+    #expect(compact == sample())
+    let expanded = try #require(try SequentialTableReader<LatticeHolder>("ark:" + path).next()?.value)
+    #expect(expanded == sample().expanded())
+    #expect(try expanded.bestPath() == (try sample().bestPath()))
+    let lpath = path + ".lat"
+    defer { try? FileManager.default.removeItem(atPath: lpath) }
+    let lwriter = try TableWriter<LatticeHolder>(spec + lpath)
+    try lwriter.write("a", expanded)
+    try lwriter.close()
+    #expect(try SequentialTableReader<LatticeHolder>("ark:" + lpath).next()?.value == expanded)
+  }
+
+  /// Binary lattices are OpenFst's vector format without Kaldi's `\0B` marker.
+  @Test func binaryLayoutIsOpenFsts() throws {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("lat-\(UUID().uuidString)").path
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let writer = try TableWriter<CompactLatticeHolder>("ark:" + path)
+    try writer.write("k", sample())
+    try writer.close()
+    let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+    #expect(Array(bytes[0..<6]) == [UInt8(ascii: "k"), 0x20, 0xD6, 0xFD, 0xB2, 0x7E])
+    let arcType = Array("compactlattice44".utf8)
+    #expect(Array(bytes[16..<20]) == [16, 0, 0, 0])
+    #expect(Array(bytes[20..<36]) == arcType)
+  }
+
+  @Test(arguments: [10, 40, 70])
+  func truncatedLatticesAreClearErrors(cut: Int) throws {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("lat-\(UUID().uuidString)").path
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let writer = try TableWriter<CompactLatticeHolder>("ark:" + path)
+    try writer.write("utt7", sample())
+    try writer.close()
+    let data = try Data(contentsOf: URL(fileURLWithPath: path))
+    try data.prefix(cut).write(to: URL(fileURLWithPath: path))
+    let reader = try SequentialTableReader<CompactLatticeHolder>("ark:" + path)
+    let error = #expect(throws: KaldiError.self) { _ = try reader.next() }
+    #expect(error?.message.contains("key 'utt7'") == true)
+    #expect(error?.message.contains(path) == true)
+  }
+
+  @Test func anFstOfAnotherArcTypeIsNotALattice() throws {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("lat-\(UUID().uuidString)").path
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    try (Data("utt1 ".utf8) + Data(contentsOf: URL(fileURLWithPath: Fixture.path("tri3/HCLG.fst")))).write(to: URL(fileURLWithPath: path))
+    let reader = try SequentialTableReader<CompactLatticeHolder>("ark:" + path)
+    let error = #expect(throws: KaldiError.self) { _ = try reader.next() }
+    #expect(error?.message.contains("is not a lattice") == true)
+  }
+}
