@@ -257,3 +257,55 @@ func wordSequences(of lattice: CompactLattice) -> [(words: [Int32], cost: Double
     #expect(error?.message.contains("is not a lattice") == true)
   }
 }
+
+/// Lattices written by Kaldi's own code (Fixtures/lattices, see its README).
+@Suite struct KaldiWrittenLatticeTests {
+  func readAll<H: TableHolder>(_: H.Type, _ file: String) throws -> [(String, H.Value)] {
+    let reader = try SequentialTableReader<H>("ark:" + Fixture.path("lattices/\(file)"))
+    var out: [(String, H.Value)] = []
+    while let (k, v) = try reader.next() { out.append((k, v)) }
+    return out
+  }
+
+  func write<H: TableHolder>(_: H.Type, _ entries: [(String, H.Value)], _ spec: String) throws -> Data {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("lat-\(UUID().uuidString)").path
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let writer = try TableWriter<H>(spec + path)
+    for (k, v) in entries { try writer.write(k, v) }
+    try writer.close()
+    return try Data(contentsOf: URL(fileURLWithPath: path))
+  }
+
+  /// Text and binary state-level lattices read and write back as Kaldi wrote them (binary:
+  /// all but the header's property bits, which OpenFst tracks in memory).
+  @Test func stateLevelLatticesRoundTripByteForByte() throws {
+    let fromBinary = try readAll(LatticeHolder.self, "lat.bin.ark")
+    let fromText = try readAll(LatticeHolder.self, "lat.txt.ark")
+    #expect(fromBinary.map(\.0) == ["utt1", "utt2"])
+    #expect(fromBinary[0].1.stateCount == 4 && fromBinary[1].1.arcCount == 3)
+    let text = try write(LatticeHolder.self, fromBinary, "ark,t:")
+    #expect(String(decoding: text, as: UTF8.self) == (try Fixture.text("lattices/lat.txt.ark")))
+    #expect(try write(LatticeHolder.self, fromText, "ark,t:") == text)
+    let binary = [UInt8](try write(LatticeHolder.self, fromBinary, "ark:"))
+    let kaldi = [UInt8](try Data(contentsOf: URL(fileURLWithPath: Fixture.path("lattices/lat.bin.ark"))))
+    #expect(binary.count == kaldi.count)
+    let properties = Set(39..<47).union(234..<242)  // "utt1 " + 34 header bytes; the second entry likewise
+    let differing = zip(binary, kaldi).enumerated().filter { $0.element.0 != $0.element.1 }.map(\.offset)
+    #expect(differing.allSatisfy { properties.contains($0) }, "bytes \(differing) differ")
+  }
+
+  /// Kaldi's raw lattices of a real tri3 system, rescaled by 1/LMWT: the best path is
+  /// OpenFst's at every LM weight 1..10.
+  @Test(arguments: 1...10)
+  func bestPathOfKaldisLatticesAtEveryLmWeight(lmwt: Int) throws {
+    let expected = try Fixture.text("lattices/lmwt\(lmwt).words.int").split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+    var got: [[String]] = []
+    for (key, lattice) in try readAll(CompactLatticeHolder.self, "raw_lat.bin.ark") {
+      var clat = lattice
+      clat.scale(LatticeScale(acoustic: Double(Float(1 / Double(lmwt)))))
+      let path = try #require(try clat.bestPath())
+      got.append([key] + path.words.map(String.init))
+    }
+    #expect(got == expected)
+  }
+}
