@@ -61,6 +61,7 @@ bench: build
 	bash recipes/bench/scoring.sh
 	bash recipes/bench/features.sh
 	bash recipes/bench/decode.sh
+	bash recipes/bench/decode_stage.sh
 	bash recipes/bench/models.sh
 
 clean:

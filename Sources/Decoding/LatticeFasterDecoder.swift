@@ -75,24 +75,32 @@ public final class LatticeFasterDecoder {
 
 /// Tokens, forward links and the per-frame token lists of one lattice decoding.
 struct LatticeSearch {
-  // Tokens: total cost, extra cost (how far off the best path through it), first forward
-  // link, FST state, alive. Tokens of frame f are frameStart[f] ..< frameStart[f + 1].
-  private var tokCost: [Double] = []
-  private var tokExtra: [Float] = []
-  private var tokLinks: [Int32] = []
-  private var tokState: [Int32] = []
-  private var tokAlive: [Bool] = []
+  /// A token: total cost, extra cost (how far off the best path through it), first forward
+  /// link, FST state, alive. Tokens of frame f are frameStart[f] ..< frameStart[f + 1].
+  struct Token {
+    var cost: Double
+    var extra: Float
+    var links: Int32
+    var state: Int32
+    var alive: Bool
+  }
+  /// A forward link: destination token, labels, graph and acoustic cost, next link of the
+  /// same token.
+  struct Link {
+    var to: Int32
+    var ilabel: Int32
+    var olabel: Int32
+    var graph: Float
+    var acoustic: Float
+    var next: Int32
+  }
+
+  private var toks: [Token] = []
   private var frameStart: [Int] = []
   private var mustPruneLinks: [Bool] = []
   private var mustPruneTokens: [Bool] = []
-  // Forward links: destination token, labels, graph and acoustic cost, next link of the same
-  // token. Freed links are reused.
-  private var linkTo: [Int32] = []
-  private var linkIlabel: [Int32] = []
-  private var linkOlabel: [Int32] = []
-  private var linkGraph: [Float] = []
-  private var linkAcoustic: [Float] = []
-  private var linkNext: [Int32] = []
+  /// Links; freed ones are reused.
+  private var links: [Link] = []
   private var freeLinks: [Int32] = []
   /// The token of each FST state in the frame being built, or -1.
   private var slot: [Int32]
@@ -130,14 +138,14 @@ struct LatticeSearch {
   private mutating func findOrAdd(_ state: Int32, cost: Double) -> (Int32, Bool) {
     let i = slot[Int(state)]
     if i < 0 {
-      let t = Int32(tokCost.count)
-      tokCost.append(cost); tokExtra.append(0); tokLinks.append(-1); tokState.append(state); tokAlive.append(true)
+      let t = Int32(toks.count)
+      toks.append(Token(cost: cost, extra: 0, links: -1, state: state, alive: true))
       slot[Int(state)] = t
-      frameStart[frameStart.count - 1] = tokCost.count
+      frameStart[frameStart.count - 1] = toks.count
       return (t, true)
     }
-    if tokCost[Int(i)] > cost {
-      tokCost[Int(i)] = cost
+    if toks[Int(i)].cost > cost {
+      toks[Int(i)].cost = cost
       return (i, true)
     }
     return (i, false)
@@ -145,40 +153,35 @@ struct LatticeSearch {
 
   @inline(__always)
   private mutating func addLink(from tok: Int32, to next: Int32, ilabel: Int32, olabel: Int32, graph: Float, acoustic: Float) {
+    let link = Link(to: next, ilabel: ilabel, olabel: olabel, graph: graph, acoustic: acoustic, next: toks[Int(tok)].links)
     let l: Int32
     if let free = freeLinks.popLast() {
       l = free
-      (linkTo[Int(l)], linkIlabel[Int(l)], linkOlabel[Int(l)]) = (next, ilabel, olabel)
-      (linkGraph[Int(l)], linkAcoustic[Int(l)], linkNext[Int(l)]) = (graph, acoustic, tokLinks[Int(tok)])
+      links[Int(l)] = link
     } else {
-      l = Int32(linkTo.count)
-      linkTo.append(next); linkIlabel.append(ilabel); linkOlabel.append(olabel)
-      linkGraph.append(graph); linkAcoustic.append(acoustic); linkNext.append(tokLinks[Int(tok)])
+      l = Int32(links.count)
+      links.append(link)
     }
-    tokLinks[Int(tok)] = l
+    toks[Int(tok)].links = l
   }
 
   private mutating func deleteLinks(of tok: Int32) {
-    var l = tokLinks[Int(tok)]
+    var l = toks[Int(tok)].links
     while l >= 0 {
       freeLinks.append(l)
-      l = linkNext[Int(l)]
+      l = links[Int(l)].next
     }
-    tokLinks[Int(tok)] = -1
+    toks[Int(tok)].links = -1
   }
 
   // MARK: - Search
 
   mutating func decode<D: Decodable>(_ fst: Fst, _ options: LatticeDecoderOptions, _ decodable: D) -> Bool {
     if frameStart.count >= 2 {
-      for t in tokens(of: lastFrame) { slot[Int(tokState[t])] = -1 }
+      for t in tokens(of: lastFrame) { slot[Int(toks[t].state)] = -1 }
     }
-    tokCost.removeAll(keepingCapacity: true); tokExtra.removeAll(keepingCapacity: true)
-    tokLinks.removeAll(keepingCapacity: true); tokState.removeAll(keepingCapacity: true)
-    tokAlive.removeAll(keepingCapacity: true)
-    linkTo.removeAll(keepingCapacity: true); linkIlabel.removeAll(keepingCapacity: true)
-    linkOlabel.removeAll(keepingCapacity: true); linkGraph.removeAll(keepingCapacity: true)
-    linkAcoustic.removeAll(keepingCapacity: true); linkNext.removeAll(keepingCapacity: true)
+    toks.removeAll(keepingCapacity: true)
+    links.removeAll(keepingCapacity: true)
     freeLinks.removeAll(keepingCapacity: true)
     finalCosts = [:]
     reachedFinal = false
@@ -198,7 +201,7 @@ struct LatticeSearch {
       processNonEmitting(fst, cutoff: cutoff)
     }
     finalize(fst, options)
-    return tokens(of: lastFrame).contains { tokAlive[$0] }
+    return tokens(of: lastFrame).contains { toks[$0].alive }
   }
 
   /// Kaldi's `GetCutoff` over the tokens of `frame`.
@@ -206,7 +209,7 @@ struct LatticeSearch {
     var bestCost = Double.infinity, best = -1
     costs.removeAll(keepingCapacity: true)
     for t in tokens(of: frame) {
-      let c = tokCost[t]
+      let c = toks[t].cost
       costs.append(c)
       if c < bestCost { (bestCost, best) = (c, t) }
     }
@@ -231,8 +234,8 @@ struct LatticeSearch {
   private mutating func processEmitting<D: Decodable>(_ fst: Fst, _ options: LatticeDecoderOptions, _ decodable: D) -> Double {
     let frame = framesDecoded
     let previous = tokens(of: frame)
-    for t in previous { slot[Int(tokState[t])] = -1 }
-    frameStart.append(tokCost.count)
+    for t in previous { slot[Int(toks[t].state)] = -1 }
+    frameStart.append(toks.count)
     mustPruneLinks.append(true)
     mustPruneTokens.append(true)
     let (curCutoff, adaptiveBeam, best) = cutoff(frame, options)
@@ -242,14 +245,14 @@ struct LatticeSearch {
     }
     var nextCutoff = Double.infinity
     if best >= 0 {
-      for a in fst.arcs(of: Int(tokState[best])) where fst.ilabels[a] != 0 {
-        let w = Double(fst.weights[a]) + Double(frameCosts[Int(fst.ilabels[a])]) + tokCost[best]
+      for a in fst.arcs(of: Int(toks[best].state)) where fst.ilabels[a] != 0 {
+        let w = Double(fst.weights[a]) + Double(frameCosts[Int(fst.ilabels[a])]) + toks[best].cost
         if w + beam < nextCutoff { nextCutoff = w + beam }
       }
     }
-    for t in previous where tokCost[t] <= curCutoff {
-      let cost = tokCost[t]
-      for a in fst.arcs(of: Int(tokState[t])) where fst.ilabels[a] != 0 {
+    for t in previous where toks[t].cost <= curCutoff {
+      let cost = toks[t].cost
+      for a in fst.arcs(of: Int(toks[t].state)) where fst.ilabels[a] != 0 {
         let ac = frameCosts[Int(fst.ilabels[a])]
         let graph = fst.weights[a]
         let total = cost + Double(ac) + Double(graph)
@@ -264,13 +267,13 @@ struct LatticeSearch {
 
   private mutating func processNonEmitting(_ fst: Fst, cutoff: Double) {
     queue.removeAll(keepingCapacity: true)
-    for t in tokens(of: lastFrame) where hasInputEpsilon[Int(tokState[t])] { queue.append(Int32(t)) }
+    for t in tokens(of: lastFrame) where hasInputEpsilon[Int(toks[t].state)] { queue.append(Int32(t)) }
     while let tok = queue.popLast() {
-      let cost = tokCost[Int(tok)]
+      let cost = toks[Int(tok)].cost
       if cost >= cutoff { continue }
       // Re-visited with a better cost: its epsilon links are regenerated.
       deleteLinks(of: tok)
-      for a in fst.arcs(of: Int(tokState[Int(tok)])) where fst.ilabels[a] == 0 {
+      for a in fst.arcs(of: Int(toks[Int(tok)].state)) where fst.ilabels[a] == 0 {
         let graph = fst.weights[a]
         let total = cost + Double(graph)
         if total >= cutoff { continue }
@@ -290,10 +293,10 @@ struct LatticeSearch {
     var changed = true
     while changed {
       changed = false
-      for t in tokens(of: frame) where tokAlive[t] {
+      for t in tokens(of: frame) where toks[t].alive {
         let extra = pruneLinks(of: Int32(t), startingAt: .infinity, options, pruned: &pruned)
-        if abs(extra - tokExtra[t]) > delta { changed = true }
-        tokExtra[t] = extra
+        if abs(extra - toks[t].extra) > delta { changed = true }
+        toks[t].extra = extra
       }
       if changed { extraChanged = true }
     }
@@ -306,14 +309,14 @@ struct LatticeSearch {
   private mutating func pruneLinks(of tok: Int32, startingAt initial: Float, _ options: LatticeDecoderOptions, pruned: inout Bool) -> Float {
     var extra = initial
     var prev: Int32 = -1
-    var l = tokLinks[Int(tok)]
+    var l = toks[Int(tok)].links
     while l >= 0 {
-      let next = linkTo[Int(l)]
-      var linkExtra = tokExtra[Int(next)]
-        + Float(tokCost[Int(tok)] + Double(linkAcoustic[Int(l)]) + Double(linkGraph[Int(l)]) - tokCost[Int(next)])
-      let following = linkNext[Int(l)]
-      if linkExtra > options.latticeBeam || !tokAlive[Int(next)] {
-        if prev >= 0 { linkNext[Int(prev)] = following } else { tokLinks[Int(tok)] = following }
+      let next = links[Int(l)].to
+      var linkExtra = toks[Int(next)].extra
+        + Float(toks[Int(tok)].cost + Double(links[Int(l)].acoustic) + Double(links[Int(l)].graph) - toks[Int(next)].cost)
+      let following = links[Int(l)].next
+      if linkExtra > options.latticeBeam || !toks[Int(next)].alive {
+        if prev >= 0 { links[Int(prev)].next = following } else { toks[Int(tok)].links = following }
         freeLinks.append(l)
         pruned = true
       } else {
@@ -331,9 +334,9 @@ struct LatticeSearch {
 
   /// Kaldi's `PruneTokensForFrame`: tokens with no surviving forward link die.
   private mutating func pruneTokens(_ frame: Int) {
-    for t in tokens(of: frame) where tokAlive[t] && tokExtra[t] == .infinity {
+    for t in tokens(of: frame) where toks[t].alive && toks[t].extra == .infinity {
       deleteLinks(of: Int32(t))
-      tokAlive[t] = false
+      toks[t].alive = false
     }
   }
 
@@ -363,9 +366,9 @@ struct LatticeSearch {
     var bestCost = Double.infinity, bestWithFinal = Double.infinity
     finalCosts = [:]
     for t in tokens(of: last) {
-      let f = fst.finals[Int(tokState[t])]
-      bestCost = min(bestCost, tokCost[t])
-      bestWithFinal = min(bestWithFinal, tokCost[t] + Double(f))
+      let f = fst.finals[Int(toks[t].state)]
+      bestCost = min(bestCost, toks[t].cost)
+      bestWithFinal = min(bestWithFinal, toks[t].cost + Double(f))
       if f != .infinity { finalCosts[Int32(t)] = f }
     }
     finalBestCost = bestWithFinal != .infinity ? bestWithFinal : bestCost
@@ -375,12 +378,12 @@ struct LatticeSearch {
     var pruned = false
     while changed {
       changed = false
-      for t in tokens(of: last) where tokAlive[t] {
+      for t in tokens(of: last) where toks[t].alive {
         let finalCost: Double = finalCosts.isEmpty ? 0 : Double(finalCosts[Int32(t)] ?? .infinity)
-        var extra = pruneLinks(of: Int32(t), startingAt: Float(tokCost[t] + finalCost - finalBestCost), options, pruned: &pruned)
+        var extra = pruneLinks(of: Int32(t), startingAt: Float(toks[t].cost + finalCost - finalBestCost), options, pruned: &pruned)
         if extra > options.latticeBeam { extra = .infinity }
-        if !approximatelyEqual(tokExtra[t], extra, 1e-5) { changed = true }
-        tokExtra[t] = extra
+        if !approximatelyEqual(toks[t].extra, extra, 1e-5) { changed = true }
+        toks[t].extra = extra
       }
     }
     var f = last - 1
@@ -390,7 +393,7 @@ struct LatticeSearch {
       f -= 1
     }
     pruneTokens(0)
-    reachedFinal = !finalCosts.isEmpty && finalCosts.keys.contains { tokAlive[Int($0)] }
+    reachedFinal = !finalCosts.isEmpty && finalCosts.keys.contains { toks[Int($0)].alive }
   }
 
   private func approximatelyEqual(_ a: Float, _ b: Float, _ delta: Float) -> Bool {
@@ -403,21 +406,21 @@ struct LatticeSearch {
 
   func rawLattice(_ fst: Fst) -> Lattice {
     var lattice = Lattice()
-    guard frameStart.count >= 2, tokAlive.first == true else { return lattice }
-    var stateOf = [Int32](repeating: -1, count: tokCost.count)
-    for t in 0..<tokCost.count where tokAlive[t] { stateOf[t] = lattice.addState() }
+    guard frameStart.count >= 2, toks.first?.alive == true else { return lattice }
+    var stateOf = [Int32](repeating: -1, count: toks.count)
+    for t in 0..<toks.count where toks[t].alive { stateOf[t] = lattice.addState() }
     lattice.start = stateOf[0]
     let last = lastFrame
     for f in 0...last {
-      for t in tokens(of: f) where tokAlive[t] {
+      for t in tokens(of: f) where toks[t].alive {
         let s = Int(stateOf[t])
-        var l = tokLinks[t]
+        var l = toks[t].links
         while l >= 0 {
-          let next = stateOf[Int(linkTo[Int(l)])]
+          let next = stateOf[Int(links[Int(l)].to)]
           lattice.arcs[s].append(LatticeArc(
-            ilabel: linkIlabel[Int(l)], olabel: linkOlabel[Int(l)],
-            weight: LatticeWeight(graph: linkGraph[Int(l)], acoustic: linkAcoustic[Int(l)]), next: next))
-          l = linkNext[Int(l)]
+            ilabel: links[Int(l)].ilabel, olabel: links[Int(l)].olabel,
+            weight: LatticeWeight(graph: links[Int(l)].graph, acoustic: links[Int(l)].acoustic), next: next))
+          l = links[Int(l)].next
         }
         if f == last {
           if finalCosts.isEmpty {

@@ -260,3 +260,19 @@ public enum RxFilename: Equatable {
     return rxfilename
   }
 }
+
+extension InputStream {
+  /// Every byte of `rxfilename` (file, `-` or `command |`).
+  public static func readWhole(_ rxfilename: String) throws -> [UInt8] {
+    let stream = try InputStream.open(rxfilename)
+    var bytes: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 1 << 16)
+    while true {
+      let n = try chunk.withUnsafeMutableBytes { try stream.read(into: $0.baseAddress!, count: $0.count) }
+      if n == 0 { break }
+      bytes.append(contentsOf: chunk[0..<n])
+    }
+    try stream.close()
+    return bytes
+  }
+}

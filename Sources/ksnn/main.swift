@@ -5,7 +5,9 @@ import KaldiTools
 
 // OpenBLAS starts its worker threads when the library loads, before any code here runs, and
 // idle workers spin on the other cores. Tools run one BLAS thread unless the user says
-// otherwise (parallelism comes from --nj jobs), so set the variable and start again.
+// otherwise (parallelism comes from --nj jobs), so set the variable and start again; only
+// tools that use BLAS pay for the second start (pipelines of small tools would double their
+// start-up time).
 //
 // OpenBLAS 0.3.21 (Debian 12) picks its kernels from the CPU model and falls back to the SSE3
 // "Prescott" kernels on CPUs it does not know (virtual machines report generic models), which
@@ -17,7 +19,7 @@ func openBLASCoreType() -> String? {
   while fgets(&line, Int32(line.count), file) != nil {
     let text = String(cString: line)
     guard text.hasPrefix("flags") else { continue }
-    let flags = Set(text.split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) })
+    let flags = Set(text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).map(String.init))
     if flags.isSuperset(of: ["avx512f", "avx512bw", "avx512vl"]) { return "SkylakeX" }
     if flags.isSuperset(of: ["avx2", "fma"]) { return "Haswell" }
     return nil
@@ -25,7 +27,9 @@ func openBLASCoreType() -> String? {
   return nil
 }
 
-if getenv("OPENBLAS_NUM_THREADS") == nil || getenv("OPENBLAS_CORETYPE") == nil {
+if ToolRegistry.tool(for: CommandLine.arguments)?.usesBLAS == true,
+  getenv("OPENBLAS_NUM_THREADS") == nil || getenv("OPENBLAS_CORETYPE") == nil
+{
   if getenv("OPENBLAS_NUM_THREADS") == nil { setenv("OPENBLAS_NUM_THREADS", "1", 1) }
   // An empty value marks "decided" so that the re-executed process does not loop.
   if getenv("OPENBLAS_CORETYPE") == nil { setenv("OPENBLAS_CORETYPE", openBLASCoreType() ?? "", 1) }

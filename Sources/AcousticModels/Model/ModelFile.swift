@@ -1,4 +1,3 @@
-import Foundation
 import KaldiBase
 import KaldiIO
 
@@ -134,10 +133,13 @@ public struct ModelFile: Sendable {
   }
 
   public static func read(_ path: String) throws(KaldiError) -> ModelFile {
-    guard let data = FileManager.default.contents(atPath: path) else {
-      throw KaldiError("cannot read model file \(path)")
+    let bytes: [UInt8]
+    do {
+      bytes = try InputStream.readWhole(path)
+    } catch {
+      throw KaldiError("cannot read model file \(path): \(error)")
     }
-    return try ModelFile(decoding: [UInt8](data), path: path)
+    return try ModelFile(decoding: bytes, path: path)
   }
 
   /// Writes through `OutputStream`: an interrupted write never leaves a half-written model

@@ -1,5 +1,7 @@
 import CFFTW
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A real-to-complex FFT of one size with its FFTW plan made once and reused for every frame.
 ///
@@ -25,7 +27,7 @@ public final class RealFFT {
 
   /// FFTW's planner (wisdom, plan creation and destruction) is not thread-safe, only
   /// fftwf_execute is: concurrent feature extractors crashed with "double free" without it.
-  private static let plannerLock = NSLock()
+  private static let plannerLock = PlannerLock()
 
   /// Imports the shipped wisdom once per process (FFTW's planner state is global).
   private static let wisdomLoaded: Bool = fftwf_import_wisdom_from_string(fftwWisdom) != 0
@@ -61,5 +63,16 @@ public final class RealFFT {
         out[2 * k + 1] = c[2 * k + 1]
       }
     }
+  }
+}
+
+/// One process-wide mutex (a pthread mutex, so the tools need not load Foundation).
+private final class PlannerLock: @unchecked Sendable {
+  private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+  init() { pthread_mutex_init(mutex, nil) }
+  func withLock<T>(_ body: () -> T) -> T {
+    pthread_mutex_lock(mutex)
+    defer { pthread_mutex_unlock(mutex) }
+    return body()
   }
 }

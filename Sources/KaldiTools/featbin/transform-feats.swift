@@ -12,6 +12,7 @@ import KaldiMatrix
 /// fMLLR): one global matrix, or per utterance / per speaker (`--utt2spk`) from a table.
 public enum TransformFeats: KaldiTool {
   public static let name = "transform-feats"
+  public static let usesBLAS = true
   public static let usage = """
     Apply transform (e.g. LDA; HLDA; fMLLR/CMLLR; MLLT/STC)
     Linear transform if transform-num-cols == feature-dim, affine if

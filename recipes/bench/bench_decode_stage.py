@@ -1,0 +1,62 @@
+#!/usr/bin/env python3
+"""The decode stage of the recipes, before and after lattices, in one run: scoring a set at
+LM weights 1..10 x word insertion penalties 0.0/0.5/1.0 (TIMIT's grid).
+
+Before: one decode-faster-mapped pass per grid point (acoustic scale 1/LMWT; the penalty
+added to the graph costs word arcs the same as the plain graph, so the plain graph is
+decoded). After: one latgen-faster-mapped pass, then lattice-scale | lattice-add-penalty |
+lattice-best-path per grid point, as steps/score.sh does. Both single-threaded, whole
+commands timed. Data: the real Kaldi TIMIT tri3 graph and the log-likelihoods of its 6 dev
+utterances, repeated --copies times. Prints seconds, the ratio, and at how many of the 10
+LM weights (penalty 0) the two give the same words.
+
+Usage: bench_decode_stage.py [--copies 10] <ksnn-binary> <work-dir>
+"""
+import argparse, os, subprocess, time
+
+import kaldiio
+
+
+def run(cmd):
+    subprocess.run(cmd, shell=True, check=True, executable="/bin/bash", stderr=subprocess.DEVNULL)
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--copies", type=int, default=10)
+    p.add_argument("ksnn")
+    p.add_argument("workdir")
+    a = p.parse_args()
+    fx = os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../Tests/DecodingTests/Fixtures/tri3")
+    os.makedirs(a.workdir, exist_ok=True)
+    utts = list(kaldiio.load_ark(os.path.join(fx, "loglikes.ark")))
+    ark = os.path.join(a.workdir, "loglikes.ark")
+    kaldiio.save_ark(ark, {f"c{c:03d}_{k}": m for c in range(a.copies) for k, m in utts})
+    frames = sum(m.shape[0] for _, m in utts) * a.copies
+    k, mdl, hclg, w = a.ksnn, os.path.join(fx, "final.mdl"), os.path.join(fx, "HCLG.fst"), a.workdir
+    lmwts, wips = range(1, 11), ["0.0", "0.5", "1.0"]
+
+    t = time.perf_counter()
+    for lmwt in lmwts:
+        for wip in wips:
+            run(f"{k} decode-faster-mapped --acoustic-scale={1 / lmwt:.6g} --beam=13 --max-active=7000 {mdl} {hclg} ark:{ark} ark,t:{w}/old.{lmwt}_{wip}.tra")
+    before = time.perf_counter() - t
+
+    t = time.perf_counter()
+    run(f"{k} latgen-faster-mapped --acoustic-scale=0.3162 --beam=13 --lattice-beam=8 --max-active=7000 {mdl} {hclg} ark:{ark} 'ark:|gzip -c > {w}/lat.1.gz'")
+    generation = time.perf_counter() - t
+    for lmwt in lmwts:
+        for wip in wips:
+            run(f"{k} lattice-scale --inv-acoustic-scale={lmwt} 'ark:gunzip -c {w}/lat.1.gz |' ark:- | "
+                f"{k} lattice-add-penalty --word-ins-penalty={wip} ark:- ark:- | {k} lattice-best-path ark:- ark,t:{w}/new.{lmwt}_{wip}.tra")
+    after = time.perf_counter() - t
+
+    same = sum(open(f"{w}/old.{l}_0.0.tra").read().split() == open(f"{w}/new.{l}_0.0.tra").read().split() for l in lmwts)
+    print(f"frames: {frames} ({a.copies} x 6 utterances), grid: 10 LM weights x 3 penalties")
+    print(f"before: 30 decode-faster-mapped passes: {before:.2f} s")
+    print(f"after: latgen-faster-mapped once ({generation:.2f} s) + 30 lattice best paths: {after:.2f} s")
+    print(f"ratio: {before / after:.2f}x; same words at {same} of 10 LM weights")
+
+
+if __name__ == "__main__":
+    main()
