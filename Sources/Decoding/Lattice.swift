@@ -198,6 +198,41 @@ extension LatticeGraph {
     return order.reversed()
   }
 
+  /// What Kaldi's `PruneLattice` keeps: the states, arcs and final weights on some path
+  /// costing at most `beam` over the best (forward and backward costs in double), the states
+  /// renumbered in topological order; nil when no final state is reachable.
+  public func pruningPlan(beam: Double) throws -> PruningPlan? {
+    guard start >= 0 else { return nil }
+    let order = try topologicalOrder()
+    var alpha = [Double](repeating: .infinity, count: stateCount)
+    var beta = [Double](repeating: .infinity, count: stateCount)
+    alpha[Int(start)] = 0
+    for s in order where alpha[Int(s)] != .infinity {
+      for (k, next) in successors(of: Int(s)).enumerated() {
+        alpha[Int(next)] = min(alpha[Int(next)], alpha[Int(s)] + arcCost(Int(s), k))
+      }
+    }
+    for s in order.reversed() {
+      var b = finalCost(Int(s))
+      for (k, next) in successors(of: Int(s)).enumerated() { b = min(b, arcCost(Int(s), k) + beta[Int(next)]) }
+      beta[Int(s)] = b
+    }
+    guard beta[Int(start)] != .infinity else { return nil }
+    let cutoff = beta[Int(start)] + beam
+    var plan = PruningPlan(order: [], newId: [Int32](repeating: -1, count: stateCount), keptArcs: [], keptFinal: [])
+    for s in order where alpha[Int(s)] != .infinity && beta[Int(s)] != .infinity && alpha[Int(s)] + beta[Int(s)] <= cutoff {
+      plan.newId[Int(s)] = Int32(plan.order.count)
+      plan.order.append(s)
+    }
+    for s in plan.order {
+      plan.keptFinal.append(finalCost(Int(s)) != .infinity && alpha[Int(s)] + finalCost(Int(s)) <= cutoff)
+      plan.keptArcs.append(successors(of: Int(s)).enumerated().compactMap { k, next in
+        plan.newId[Int(next)] >= 0 && alpha[Int(s)] + arcCost(Int(s), k) + beta[Int(next)] <= cutoff ? k : nil
+      })
+    }
+    return plan
+  }
+
   /// The cheapest path as (state, arc index) steps and its final state, or nil when no final
   /// state is reachable: states in topological order, costs summed in double, the first of
   /// equal-cost predecessors kept (Kaldi's `CompactLatticeShortestPath`).
@@ -356,6 +391,71 @@ extension CompactLattice {
       out.arcs[Int(cur)].append(LatticeArc(ilabel: tid, olabel: i == 0 ? word : 0, weight: i == 0 ? weight.weight : .one, next: dest))
       cur = dest
     }
+  }
+}
+
+/// The states (old ids in their new order), arcs and final weights a pruning keeps.
+public struct PruningPlan {
+  public var order: [Int32]
+  /// New id of each old state, -1 when dropped.
+  public var newId: [Int32]
+  /// Per kept state (new order), the indices of its kept arcs.
+  public var keptArcs: [[Int]]
+  public var keptFinal: [Bool]
+}
+
+extension Lattice {
+  /// The lattice without the paths costing more than `beam` over the best (Kaldi's `PruneLattice`).
+  public func pruned(beam: Double) throws -> Lattice {
+    var out = Lattice()
+    guard let plan = try pruningPlan(beam: beam) else { return out }
+    for (i, s) in plan.order.enumerated() {
+      out.addState()
+      if plan.keptFinal[i] { out.finals[i] = finals[Int(s)] }
+      out.arcs[i] = plan.keptArcs[i].map { k in
+        var arc = arcs[Int(s)][k]
+        arc.next = plan.newId[Int(arc.next)]
+        return arc
+      }
+    }
+    out.start = plan.newId[Int(start)]
+    return out
+  }
+}
+
+extension CompactLattice {
+  /// The lattice without the paths costing more than `beam` over the best (Kaldi's `PruneLattice`).
+  public func pruned(beam: Double) throws -> CompactLattice {
+    var out = CompactLattice()
+    guard let plan = try pruningPlan(beam: beam) else { return out }
+    for (i, s) in plan.order.enumerated() {
+      out.addState()
+      if plan.keptFinal[i] { out.finals[i] = finals[Int(s)] }
+      out.arcs[i] = plan.keptArcs[i].map { k in
+        var arc = arcs[Int(s)][k]
+        arc.next = plan.newId[Int(arc.next)]
+        return arc
+      }
+    }
+    out.start = plan.newId[Int(start)]
+    return out
+  }
+
+  /// The best path as a linear compact lattice (Kaldi's `CompactLatticeShortestPath`), empty
+  /// when no final state is reachable.
+  public func bestPathLattice() throws -> CompactLattice {
+    var out = CompactLattice()
+    guard let (steps, final) = try cheapestPath() else { return out }
+    out.addState()
+    out.start = 0
+    for step in steps {
+      let next = out.addState()
+      var arc = arcs[Int(step.state)][Int(step.arc)]
+      arc.next = next
+      out.arcs[Int(next) - 1].append(arc)
+    }
+    out.finals[out.stateCount - 1] = finals[Int(final)]
+    return out
   }
 }
 

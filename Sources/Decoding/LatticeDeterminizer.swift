@@ -25,38 +25,7 @@ public enum LatticeDeterminizer {
   /// Removes the arcs and final weights of paths costing more than `beam` over the best, then
   /// the states no kept path visits (Kaldi's `PruneLattice`).
   public static func prune(_ lattice: Lattice, beam: Float) throws -> Lattice {
-    guard lattice.start >= 0 else { return Lattice() }
-    let order = try lattice.topologicalOrder()
-    let n = lattice.stateCount
-    var alpha = [Double](repeating: .infinity, count: n)
-    var beta = [Double](repeating: .infinity, count: n)
-    alpha[Int(lattice.start)] = 0
-    for s in order where alpha[Int(s)] != .infinity {
-      for arc in lattice.arcs[Int(s)] { alpha[Int(arc.next)] = min(alpha[Int(arc.next)], alpha[Int(s)] + arc.weight.cost) }
-    }
-    for s in order.reversed() {
-      var b = lattice.finals[Int(s)].isZero ? Double.infinity : lattice.finals[Int(s)].cost
-      for arc in lattice.arcs[Int(s)] { b = min(b, arc.weight.cost + beta[Int(arc.next)]) }
-      beta[Int(s)] = b
-    }
-    let best = beta[Int(lattice.start)]
-    guard best != .infinity else { return Lattice() }
-    let cutoff = best + Double(beam)
-    var keep = [Bool](repeating: false, count: n)
-    for s in 0..<n where alpha[s] != .infinity && beta[s] != .infinity && alpha[s] + beta[s] <= cutoff { keep[s] = true }
-    var newId = [Int32](repeating: -1, count: n)
-    var out = Lattice()
-    for s in order where keep[Int(s)] { newId[Int(s)] = out.addState() }
-    out.start = newId[Int(lattice.start)]
-    for s in order where keep[Int(s)] {
-      let i = Int(newId[Int(s)])
-      let f = lattice.finals[Int(s)]
-      if !f.isZero && alpha[Int(s)] + f.cost <= cutoff { out.finals[i] = f }
-      for arc in lattice.arcs[Int(s)] where keep[Int(arc.next)] && alpha[Int(s)] + arc.weight.cost + beta[Int(arc.next)] <= cutoff {
-        out.arcs[i].append(LatticeArc(ilabel: arc.ilabel, olabel: arc.olabel, weight: arc.weight, next: newId[Int(arc.next)]))
-      }
-    }
-    return out
+    try lattice.pruned(beam: Double(beam))
   }
 
   /// Keeps the states on some path from the start to a final state (OpenFst's `Connect`).

@@ -120,6 +120,31 @@ func wordSequences(of lattice: CompactLattice) -> [(words: [Int32], cost: Double
     }
   }
 
+  /// lattice-prune keeps exactly the paths within its beam of the best, at their costs;
+  /// lattice-1best's linear lattice is the best path.
+  @Test(arguments: 0..<20)
+  func pruningKeepsThePathsWithinTheBeamAndOneBestIsTheBestPath(seed: Int) throws {
+    let problem = RandomDecodingProblem(seed: seed, maxFrames: 6)
+    var options = LatticeDecoderOptions()
+    options.beam = 1000
+    options.latticeBeam = 6
+    let decoder = LatticeFasterDecoder(fst: problem.fst, options: options)
+    decoder.decode(problem.scores)
+    guard decoder.reachedFinal else { return }
+    let clat = try LatticeDeterminizer.determinize(decoder.rawLattice(), beam: options.latticeBeam)
+    let all = wordSequences(of: clat)
+    let best = try #require(all.map(\.cost).min())
+    let pruned = wordSequences(of: try clat.pruned(beam: 2))
+    let expected = all.filter { $0.cost <= best + 2 + 1e-4 }
+    #expect(Set(pruned.map(\.words)) == Set(expected.map(\.words)), "seed \(seed)")
+    for p in pruned { #expect(abs(p.cost - (all.first { $0.words == p.words }?.cost ?? .infinity)) < 1e-4) }
+    let one = try clat.bestPathLattice()
+    #expect(one.arcs.allSatisfy { $0.count <= 1 })
+    let path = try #require(try clat.bestPath())
+    #expect(try one.bestPath() == path)
+    #expect(abs(path.weight.cost - best) < 1e-4)
+  }
+
   func tri3() throws -> (TransitionModel, Fst, [(String, Matrix<Float>)]) {
     let model = try TransitionModelReader.read(Fixture.path("tri3/final.mdl"))
     let fst = try FstReader.read(Fixture.path("tri3/HCLG.fst"))
