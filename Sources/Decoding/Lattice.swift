@@ -465,3 +465,112 @@ public struct CompactLatticePath: Equatable, Sendable {
   public var alignment: [Int32]
   public var weight: LatticeWeight
 }
+
+/// The lattice path closest to a reference word sequence (Kaldi's `lattice-oracle`): the
+/// fewest substitutions, insertions and deletions over all paths, lattice scores ignored.
+public struct OraclePath: Equatable, Sendable {
+  public var words: [Int32]
+  public var substitutions = 0
+  public var insertions = 0
+  public var deletions = 0
+  public var errors: Int { substitutions + insertions + deletions }
+}
+
+extension CompactLattice {
+  /// Edit-distance search over (state, reference position) in topological order; words in
+  /// `wildcards` (and epsilon) vanish from both sides. Nil when no final state is reachable.
+  public func oraclePath(reference: [Int32], wildcards: Set<Int32> = []) throws -> OraclePath? {
+    guard start >= 0 else { return nil }
+    let ref = reference.filter { $0 != 0 && !wildcards.contains($0) }
+    let m = ref.count + 1
+    let order = try topologicalOrder()
+    // Cost and back-pointer per (state, j): the previous (state, j) and the arc taken (-1: a
+    // deletion within the state).
+    var cost = [Int](repeating: .max, count: stateCount * m)
+    var back = [(state: Int32, j: Int32, arc: Int32)](repeating: (-1, -1, -1), count: stateCount * m)
+    cost[Int(start) * m] = 0
+    func relax(_ to: Int, _ c: Int, _ from: (Int32, Int32, Int32)) {
+      if c < cost[to] { cost[to] = c; back[to] = from }
+    }
+    for s in order.map(Int.init) {
+      for j in 0..<m where cost[s * m + j] != .max {
+        let c = cost[s * m + j]
+        if j < ref.count { relax(s * m + j + 1, c + 1, (Int32(s), Int32(j), -1)) }
+        for (k, arc) in arcs[s].enumerated() {
+          let n = Int(arc.next) * m
+          if arc.label == 0 || wildcards.contains(arc.label) {
+            relax(n + j, c, (Int32(s), Int32(j), Int32(k)))
+            continue
+          }
+          relax(n + j, c + 1, (Int32(s), Int32(j), Int32(k)))
+          if j < ref.count { relax(n + j + 1, c + (arc.label == ref[j] ? 0 : 1), (Int32(s), Int32(j), Int32(k))) }
+        }
+      }
+    }
+    var best = -1
+    for s in order.map(Int.init) where !finals[s].isZero && cost[s * m + ref.count] != .max {
+      if best < 0 || cost[s * m + ref.count] < cost[best] { best = s * m + ref.count }
+    }
+    guard best >= 0 else { return nil }
+    var path = OraclePath(words: [])
+    var at = best
+    while back[at].state >= 0 {
+      let (s, j, k) = back[at]
+      if k < 0 {
+        path.deletions += 1
+      } else {
+        let word = arcs[Int(s)][Int(k)].label
+        if word != 0 && !wildcards.contains(word) {
+          path.words.append(word)
+          if at % m == Int(j) { path.insertions += 1 } else if word != ref[Int(j)] { path.substitutions += 1 }
+        }
+      }
+      at = Int(s) * m + Int(j)
+    }
+    path.words.reverse()
+    return path
+  }
+
+  /// The best-scoring path whose words (epsilon and `wildcards` aside) are `words`, as a
+  /// linear lattice; empty when there is none.
+  public func pathLattice(withWords words: [Int32], wildcards: Set<Int32> = []) throws -> CompactLattice {
+    guard start >= 0 else { return CompactLattice() }
+    let m = words.count + 1
+    let order = try topologicalOrder()
+    var cost = [Double](repeating: .infinity, count: stateCount * m)
+    var back = [(state: Int32, j: Int32, arc: Int32)](repeating: (-1, -1, -1), count: stateCount * m)
+    cost[Int(start) * m] = 0
+    for s in order.map(Int.init) {
+      for j in 0..<m where cost[s * m + j] != .infinity {
+        for (k, arc) in arcs[s].enumerated() {
+          let skip = arc.label == 0 || wildcards.contains(arc.label)
+          guard skip || (j < words.count && arc.label == words[j]) else { continue }
+          let to = Int(arc.next) * m + j + (skip ? 0 : 1)
+          let c = cost[s * m + j] + arc.weight.weight.cost
+          if c < cost[to] { cost[to] = c; back[to] = (Int32(s), Int32(j), Int32(k)) }
+        }
+      }
+    }
+    var best = -1
+    for s in order.map(Int.init) where !finals[s].isZero && cost[s * m + words.count] != .infinity {
+      let c = cost[s * m + words.count] + finals[s].weight.cost
+      if best < 0 || c < cost[best] + finals[best / m].weight.cost { best = s * m + words.count }
+    }
+    guard best >= 0 else { return CompactLattice() }
+    var chain: [CompactLatticeArc] = []
+    var at = best
+    while back[at].state >= 0 {
+      let (s, j, k) = back[at]
+      chain.append(arcs[Int(s)][Int(k)])
+      at = Int(s) * m + Int(j)
+    }
+    var out = CompactLattice()
+    out.start = out.addState()
+    for arc in chain.reversed() {
+      let next = out.addState()
+      out.arcs[Int(next) - 1].append(CompactLatticeArc(label: arc.label, weight: arc.weight, next: next))
+    }
+    out.finals[out.stateCount - 1] = finals[best / m]
+    return out
+  }
+}

@@ -145,6 +145,39 @@ func wordSequences(of lattice: CompactLattice) -> [(words: [Int32], cost: Double
     #expect(abs(path.weight.cost - best) < 1e-4)
   }
 
+  /// lattice-oracle's path has the smallest edit distance of all the lattice's word
+  /// sequences to the reference (checked against each), its error split adds up, and the
+  /// oracle lattice is a path of the lattice with those words.
+  @Test(arguments: 0..<20)
+  func oraclePathHasTheSmallestEditDistance(seed: Int) throws {
+    let problem = RandomDecodingProblem(seed: seed, maxFrames: 6)
+    var options = LatticeDecoderOptions()
+    options.beam = 1000
+    options.latticeBeam = 20
+    let decoder = LatticeFasterDecoder(fst: problem.fst, options: options)
+    decoder.decode(problem.scores)
+    guard decoder.reachedFinal else { return }
+    let clat = try LatticeDeterminizer.determinize(decoder.rawLattice(), beam: options.latticeBeam)
+    func distance(_ a: [Int32], _ b: [Int32]) -> Int {
+      var row = Array(0...b.count)
+      for x in a {
+        var next = [row[0] + 1]
+        for (j, y) in b.enumerated() { next.append(min(row[j] + (x == y ? 0 : 1), row[j + 1] + 1, next[j] + 1)) }
+        row = next
+      }
+      return row[b.count]
+    }
+    for reference in [[Int32](), [1], [2, 1, 2], [1, 1, 1, 2]] {
+      let oracle = try #require(try clat.oraclePath(reference: reference))
+      let best = wordSequences(of: clat).map { distance($0.words, reference) }.min()
+      #expect(oracle.errors == best, "seed \(seed), reference \(reference)")
+      #expect(distance(oracle.words, reference) == oracle.errors)
+      #expect(oracle.words.count - oracle.insertions + oracle.deletions == reference.count)
+      let path = try clat.pathLattice(withWords: oracle.words)
+      #expect(wordSequences(of: path).map(\.words) == [oracle.words])
+    }
+  }
+
   func tri3() throws -> (TransitionModel, Fst, [(String, Matrix<Float>)]) {
     let model = try TransitionModelReader.read(Fixture.path("tri3/final.mdl"))
     let fst = try FstReader.read(Fixture.path("tri3/HCLG.fst"))
