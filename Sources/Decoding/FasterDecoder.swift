@@ -174,48 +174,17 @@ struct TokenSearch {
     }
   }
 
-  /// Kaldi's `GetCutoff`: the pruning threshold from the beam, tightened to keep at most
-  /// max-active tokens and loosened to keep at least min-active.
+  /// Kaldi's `GetCutoff` over the active tokens; also the best one's position.
   private mutating func cutoff(_ list: [(state: Int32, token: Int32)], _ options: DecoderOptions) -> (cutoff: Double, adaptiveBeam: Float, best: Int) {
     var bestCost = Double.infinity, best = -1
-    for (k, e) in list.enumerated() where tokenCost[Int(e.token)] < bestCost {
-      bestCost = tokenCost[Int(e.token)]
-      best = k
-    }
-    if options.maxActive == Int(Int32.max) && options.minActive == 0 {
-      return (bestCost + Double(options.beam), options.beam, best)
-    }
     costs.removeAll(keepingCapacity: true)
-    for e in list { costs.append(tokenCost[Int(e.token)]) }
-    let beamCutoff = bestCost + Double(options.beam)
-    var maxActiveCutoff = Double.infinity, minActiveCutoff = Double.infinity
-    if costs.count > options.maxActive { maxActiveCutoff = Self.select(&costs, options.maxActive) }
-    if maxActiveCutoff < beamCutoff {
-      return (maxActiveCutoff, Float(maxActiveCutoff - bestCost) + options.beamDelta, best)
+    for (k, e) in list.enumerated() {
+      let c = tokenCost[Int(e.token)]
+      costs.append(c)
+      if c < bestCost { (bestCost, best) = (c, k) }
     }
-    if costs.count > options.minActive {
-      minActiveCutoff = options.minActive == 0 ? bestCost : Self.select(&costs, options.minActive)
-    }
-    if minActiveCutoff > beamCutoff {
-      return (minActiveCutoff, Float(minActiveCutoff - bestCost) + options.beamDelta, best)
-    }
-    return (beamCutoff, options.beam, best)
-  }
-
-  /// The k-th smallest value (0-based), reordering `values` (quickselect).
-  private static func select(_ values: inout [Double], _ k: Int) -> Double {
-    var lo = 0, hi = values.count - 1
-    while lo < hi {
-      let pivot = values[(lo + hi) / 2]
-      var i = lo, j = hi
-      while i <= j {
-        while values[i] < pivot { i += 1 }
-        while values[j] > pivot { j -= 1 }
-        if i <= j { values.swapAt(i, j); i += 1; j -= 1 }
-      }
-      if k <= j { hi = j } else if k >= i { lo = i } else { return values[k] }
-    }
-    return values[k]
+    let (cutoff, beam) = beamCutoff(&costs, best: bestCost, beam: options.beam, maxActive: options.maxActive, minActive: options.minActive, beamDelta: options.beamDelta)
+    return (cutoff, beam, best)
   }
 
   private mutating func processEmitting<D: Decodable>(_ fst: Fst, _ options: DecoderOptions, _ decodable: D) -> Double {
@@ -307,4 +276,34 @@ struct TokenSearch {
     if final && useFinalProbs { path.graphCost += fst.finals[Int(active[best].state)] }
     return path
   }
+}
+
+/// Kaldi's `GetCutoff`: the pruning threshold from the beam, tightened to keep at most
+/// max-active tokens and loosened to keep at least min-active; `costs` are the tokens' costs
+/// (reordered), `best` the smallest. Returns the cutoff and the beam it amounts to.
+func beamCutoff(_ costs: inout [Double], best: Double, beam: Float, maxActive: Int, minActive: Int, beamDelta: Float) -> (Double, Float) {
+  if maxActive == Int(Int32.max) && minActive == 0 { return (best + Double(beam), beam) }
+  let beamCutoff = best + Double(beam)
+  var maxActiveCutoff = Double.infinity, minActiveCutoff = Double.infinity
+  if costs.count > maxActive { maxActiveCutoff = selectKth(&costs, maxActive) }
+  if maxActiveCutoff < beamCutoff { return (maxActiveCutoff, Float(maxActiveCutoff - best) + beamDelta) }
+  if costs.count > minActive { minActiveCutoff = minActive == 0 ? best : selectKth(&costs, minActive) }
+  if minActiveCutoff > beamCutoff { return (minActiveCutoff, Float(minActiveCutoff - best) + beamDelta) }
+  return (beamCutoff, beam)
+}
+
+/// The k-th smallest value (0-based), reordering `values` (quickselect, as `std::nth_element`).
+func selectKth(_ values: inout [Double], _ k: Int) -> Double {
+  var lo = 0, hi = values.count - 1
+  while lo < hi {
+    let pivot = values[(lo + hi) / 2]
+    var i = lo, j = hi
+    while i <= j {
+      while values[i] < pivot { i += 1 }
+      while values[j] > pivot { j -= 1 }
+      if i <= j { values.swapAt(i, j); i += 1; j -= 1 }
+    }
+    if k <= j { hi = j } else if k >= i { lo = i } else { return values[k] }
+  }
+  return values[k]
 }

@@ -101,14 +101,7 @@ public struct Lattice: Equatable, Sendable {
   public var arcs: [[LatticeArc]] = []
   public init() {}
 
-  public var stateCount: Int { finals.count }
-  public var arcCount: Int { arcs.reduce(0) { $0 + $1.count } }
-  @discardableResult
-  public mutating func addState() -> Int32 {
-    finals.append(.zero)
-    arcs.append([])
-    return Int32(finals.count - 1)
-  }
+  public static var zeroFinal: LatticeWeight { .zero }
 }
 
 /// An arc of a compact lattice: one word, its weight and its transition-ids.
@@ -129,19 +122,62 @@ public struct CompactLattice: Equatable, Sendable {
   public var arcs: [[CompactLatticeArc]] = []
   public init() {}
 
-  public var stateCount: Int { finals.count }
-  public var arcCount: Int { arcs.reduce(0) { $0 + $1.count } }
-  @discardableResult
-  public mutating func addState() -> Int32 {
-    finals.append(.zero)
-    arcs.append([])
-    return Int32(finals.count - 1)
-  }
+  public static var zeroFinal: CompactLatticeWeight { .zero }
 }
 
 /// A lattice that has a cycle where only acyclic lattices make sense.
 public struct CyclicLatticeError: Error, CustomStringConvertible {
   public var description: String { "lattice has cycles" }
+}
+
+/// An arc of either lattice type, as the generic algorithms see it.
+public protocol LatticeArcProtocol: Sendable {
+  var next: Int32 { get set }
+}
+
+extension LatticeArc: LatticeArcProtocol {}
+extension CompactLatticeArc: LatticeArcProtocol {}
+
+/// What both lattice types store: states with final weights and arc lists.
+public protocol MutableLattice: LatticeGraph {
+  associatedtype Arc: LatticeArcProtocol
+  associatedtype FinalWeight
+  init()
+  var start: Int32 { get set }
+  var finals: [FinalWeight] { get set }
+  var arcs: [[Arc]] { get set }
+  static var zeroFinal: FinalWeight { get }
+}
+
+extension MutableLattice {
+  public var stateCount: Int { finals.count }
+  public var arcCount: Int { arcs.reduce(0) { $0 + $1.count } }
+  public func successors(of state: Int) -> [Int32] { arcs[state].map(\.next) }
+
+  @discardableResult
+  public mutating func addState() -> Int32 {
+    finals.append(Self.zeroFinal)
+    arcs.append([])
+    return Int32(finals.count - 1)
+  }
+
+  /// The lattice without the paths costing more than `beam` over the best (Kaldi's
+  /// `PruneLattice`); states renumbered in topological order.
+  public func pruned(beam: Double) throws -> Self {
+    var out = Self()
+    guard let plan = try pruningPlan(beam: beam) else { return out }
+    for (i, s) in plan.order.enumerated() {
+      out.addState()
+      if plan.keptFinal[i] { out.finals[i] = finals[Int(s)] }
+      out.arcs[i] = plan.keptArcs[i].map { k in
+        var arc = arcs[Int(s)][k]
+        arc.next = plan.newId[Int(arc.next)]
+        return arc
+      }
+    }
+    out.start = plan.newId[Int(start)]
+    return out
+  }
 }
 
 /// What every lattice type offers for the generic algorithms below.
@@ -155,14 +191,12 @@ public protocol LatticeGraph {
   func finalCost(_ state: Int) -> Double
 }
 
-extension Lattice: LatticeGraph {
-  public func successors(of state: Int) -> [Int32] { arcs[state].map(\.next) }
+extension Lattice: MutableLattice {
   public func arcCost(_ state: Int, _ k: Int) -> Double { arcs[state][k].weight.cost }
   public func finalCost(_ state: Int) -> Double { finals[state].isZero ? .infinity : finals[state].cost }
 }
 
-extension CompactLattice: LatticeGraph {
-  public func successors(of state: Int) -> [Int32] { arcs[state].map(\.next) }
+extension CompactLattice: MutableLattice {
   public func arcCost(_ state: Int, _ k: Int) -> Double { arcs[state][k].weight.weight.cost }
   public func finalCost(_ state: Int) -> Double { finals[state].isZero ? .infinity : finals[state].weight.cost }
 }
@@ -269,18 +303,6 @@ extension LatticeGraph {
 }
 
 extension Lattice {
-  /// The lattice with its states renumbered in topological order (start state 0).
-  public func topologicallySorted() throws -> Lattice {
-    let order = try topologicalOrder()
-    var newId = [Int32](repeating: 0, count: stateCount)
-    for (k, s) in order.enumerated() { newId[Int(s)] = Int32(k) }
-    var out = Lattice()
-    out.start = start >= 0 ? newId[Int(start)] : -1
-    out.finals = order.map { finals[Int($0)] }
-    out.arcs = order.map { s in arcs[Int(s)].map { LatticeArc(ilabel: $0.ilabel, olabel: $0.olabel, weight: $0.weight, next: newId[Int($0.next)]) } }
-    return out
-  }
-
   /// The cheapest path through the lattice (OpenFst's `ShortestPath` then Kaldi's
   /// `GetLinearSymbolSequence`), or nil when no final state is reachable.
   public func bestPath() throws -> CompactLatticePath? {
@@ -313,18 +335,6 @@ extension Lattice {
 }
 
 extension CompactLattice {
-  /// The lattice with its states renumbered in topological order (start state 0).
-  public func topologicallySorted() throws -> CompactLattice {
-    let order = try topologicalOrder()
-    var newId = [Int32](repeating: 0, count: stateCount)
-    for (k, s) in order.enumerated() { newId[Int(s)] = Int32(k) }
-    var out = CompactLattice()
-    out.start = start >= 0 ? newId[Int(start)] : -1
-    out.finals = order.map { finals[Int($0)] }
-    out.arcs = order.map { s in arcs[Int(s)].map { CompactLatticeArc(label: $0.label, weight: $0.weight, next: newId[Int($0.next)]) } }
-    return out
-  }
-
   public mutating func scale(_ s: LatticeScale) {
     if s.isIdentity { return }
     for i in arcs.indices {
@@ -404,43 +414,7 @@ public struct PruningPlan {
   public var keptFinal: [Bool]
 }
 
-extension Lattice {
-  /// The lattice without the paths costing more than `beam` over the best (Kaldi's `PruneLattice`).
-  public func pruned(beam: Double) throws -> Lattice {
-    var out = Lattice()
-    guard let plan = try pruningPlan(beam: beam) else { return out }
-    for (i, s) in plan.order.enumerated() {
-      out.addState()
-      if plan.keptFinal[i] { out.finals[i] = finals[Int(s)] }
-      out.arcs[i] = plan.keptArcs[i].map { k in
-        var arc = arcs[Int(s)][k]
-        arc.next = plan.newId[Int(arc.next)]
-        return arc
-      }
-    }
-    out.start = plan.newId[Int(start)]
-    return out
-  }
-}
-
 extension CompactLattice {
-  /// The lattice without the paths costing more than `beam` over the best (Kaldi's `PruneLattice`).
-  public func pruned(beam: Double) throws -> CompactLattice {
-    var out = CompactLattice()
-    guard let plan = try pruningPlan(beam: beam) else { return out }
-    for (i, s) in plan.order.enumerated() {
-      out.addState()
-      if plan.keptFinal[i] { out.finals[i] = finals[Int(s)] }
-      out.arcs[i] = plan.keptArcs[i].map { k in
-        var arc = arcs[Int(s)][k]
-        arc.next = plan.newId[Int(arc.next)]
-        return arc
-      }
-    }
-    out.start = plan.newId[Int(start)]
-    return out
-  }
-
   /// The best path as a linear compact lattice (Kaldi's `CompactLatticeShortestPath`), empty
   /// when no final state is reachable.
   public func bestPathLattice() throws -> CompactLattice {

@@ -204,7 +204,7 @@ struct LatticeSearch {
     return tokens(of: lastFrame).contains { toks[$0].alive }
   }
 
-  /// Kaldi's `GetCutoff` over the tokens of `frame`.
+  /// Kaldi's `GetCutoff` over the tokens of `frame`; also the best token.
   private mutating func cutoff(_ frame: Int, _ options: LatticeDecoderOptions) -> (cutoff: Double, adaptiveBeam: Float, best: Int) {
     var bestCost = Double.infinity, best = -1
     costs.removeAll(keepingCapacity: true)
@@ -213,22 +213,8 @@ struct LatticeSearch {
       costs.append(c)
       if c < bestCost { (bestCost, best) = (c, t) }
     }
-    if options.maxActive == Int(Int32.max) && options.minActive == 0 {
-      return (bestCost + Double(options.beam), options.beam, best)
-    }
-    let beamCutoff = bestCost + Double(options.beam)
-    var maxActiveCutoff = Double.infinity, minActiveCutoff = Double.infinity
-    if costs.count > options.maxActive { maxActiveCutoff = selectKth(&costs, options.maxActive) }
-    if maxActiveCutoff < beamCutoff {
-      return (maxActiveCutoff, Float(maxActiveCutoff - bestCost) + options.beamDelta, best)
-    }
-    if costs.count > options.minActive {
-      minActiveCutoff = options.minActive == 0 ? bestCost : selectKth(&costs, options.minActive)
-    }
-    if minActiveCutoff > beamCutoff {
-      return (minActiveCutoff, Float(minActiveCutoff - bestCost) + options.beamDelta, best)
-    }
-    return (beamCutoff, options.beam, best)
+    let (cutoff, beam) = beamCutoff(&costs, best: bestCost, beam: options.beam, maxActive: options.maxActive, minActive: options.minActive, beamDelta: options.beamDelta)
+    return (cutoff, beam, best)
   }
 
   private mutating func processEmitting<D: Decodable>(_ fst: Fst, _ options: LatticeDecoderOptions, _ decodable: D) -> Double {
@@ -433,20 +419,4 @@ struct LatticeSearch {
     }
     return lattice
   }
-}
-
-/// The k-th smallest value (0-based), reordering `values` (quickselect, as `std::nth_element`).
-func selectKth(_ values: inout [Double], _ k: Int) -> Double {
-  var lo = 0, hi = values.count - 1
-  while lo < hi {
-    let pivot = values[(lo + hi) / 2]
-    var i = lo, j = hi
-    while i <= j {
-      while values[i] < pivot { i += 1 }
-      while values[j] > pivot { j -= 1 }
-      if i <= j { values.swapAt(i, j); i += 1; j -= 1 }
-    }
-    if k <= j { hi = j } else if k >= i { lo = i } else { return values[k] }
-  }
-  return values[k]
 }

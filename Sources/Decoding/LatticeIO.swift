@@ -179,29 +179,27 @@ enum LatticeFormat {
   }
 
   static func writeText(_ lat: Lattice, to out: OutputStream) throws {
-    var text = "\n"
-    for s in printOrder(lat.start, lat.stateCount) {
-      for arc in lat.arcs[s] {
-        text += "\(s)\t\(arc.next)\t\(arc.ilabel)\t\(arc.olabel)"
-        if arc.weight != .one { text += "\t" + format(arc.weight) }
-        text += "\n"
-      }
-      let f = lat.finals[s]
-      if !f.isZero || lat.arcs[s].isEmpty { text += f == .one ? "\(s)\n" : "\(s)\t\(format(f))\n" }
-    }
-    try out.write(text + "\n")
+    try writeText(lat, isOne: { $0 == .one }, format: format, fields: { "\($0.ilabel)\t\($0.olabel)" }, weight: \.weight, to: out)
   }
 
   static func writeText(_ lat: CompactLattice, to out: OutputStream) throws {
+    try writeText(lat, isOne: { $0 == .one }, format: format, fields: { "\($0.label)" }, weight: \.weight, to: out)
+  }
+
+  /// OpenFst's printer: per state (the start first) its arcs `src dst labels [weight]`, then
+  /// its final weight if it has one or no arcs; weight One left out; an empty line last.
+  private static func writeText<L: MutableLattice, W>(
+    _ lat: L, isOne: (W) -> Bool, format: (W) -> String, fields: (L.Arc) -> String, weight: KeyPath<L.Arc, W>, to out: OutputStream
+  ) throws where L.FinalWeight == W {
     var text = "\n"
     for s in printOrder(lat.start, lat.stateCount) {
       for arc in lat.arcs[s] {
-        text += "\(s)\t\(arc.next)\t\(arc.label)"
-        if arc.weight != .one { text += "\t" + format(arc.weight) }
+        text += "\(s)\t\(arc.next)\t" + fields(arc)
+        if !isOne(arc[keyPath: weight]) { text += "\t" + format(arc[keyPath: weight]) }
         text += "\n"
       }
       let f = lat.finals[s]
-      if !f.isZero || lat.arcs[s].isEmpty { text += f == .one ? "\(s)\n" : "\(s)\t\(format(f))\n" }
+      if lat.finalCost(s) != .infinity || lat.arcs[s].isEmpty { text += isOne(f) ? "\(s)\n" : "\(s)\t\(format(f))\n" }
     }
     try out.write(text + "\n")
   }

@@ -144,34 +144,8 @@ enum Fixture {
   /// finds the exact best cost.
   @Test(arguments: 0..<25)
   func fastDecoderFindsTheReferenceBestCost(seed: Int) throws {
-    var state = UInt64(seed) &* 0x9E37_79B9_7F4A_7C15 &+ 1
-    func next(_ n: Int) -> Int { state = state &* 6364136223846793005 &+ 1442695040888963407; return Int((state >> 33) % UInt64(n)) }
-    func weight() -> Float { Float(next(1000)) / 250 }
-    let states = 3 + next(8), labels = 1 + next(5)
-    var arcsOf = [[(Int32, Int32, Float, Int32)]](repeating: [], count: states)
-    for s in 0..<states {
-      for _ in 0..<(1 + next(4)) {
-        let eps = next(5) == 0
-        let target = eps ? Int32(s + 1 + next(max(1, states - s))) : Int32(next(states))
-        if eps && target >= Int32(states) { continue }  // epsilon arcs only go forward: no epsilon cycles
-        arcsOf[s].append((eps ? 0 : Int32(1 + next(labels)), Int32(next(3)), weight(), target))
-      }
-    }
-    var finals = (0..<states).map { _ in next(3) == 0 ? weight() : Float.infinity }
-    finals[states - 1] = 0.5
-    var arcStart: [Int32] = [0]
-    var il: [Int32] = [], ol: [Int32] = [], w: [Float] = [], ns: [Int32] = []
-    for s in 0..<states {
-      for a in arcsOf[s] { il.append(a.0); ol.append(a.1); w.append(a.2); ns.append(a.3) }
-      arcStart.append(Int32(il.count))
-    }
-    let fst = Fst(start: 0, finals: finals, arcStart: arcStart, ilabels: il, olabels: ol, weights: w, nextStates: ns)
-    struct Scores: Decodable {
-      let values: [[Float]]
-      var frameCount: Int { values.count }
-      func logLikelihood(frame: Int, transitionId tid: Int32) -> Float { values[frame][Int(tid)] }
-    }
-    let scores = Scores(values: (0..<(1 + next(12))).map { _ in (0...labels).map { _ in -Float(next(1000)) / 100 } })
+    let problem = RandomDecodingProblem(seed: seed)
+    let (fst, scores) = (problem.fst, problem.scores)
     let reference = ReferenceDecoder.bestCost(fst, scores)
     var wide = DecoderOptions()
     wide.beam = 1000
