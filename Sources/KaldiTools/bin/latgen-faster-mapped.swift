@@ -35,10 +35,8 @@ public enum LatgenFasterMapped: KaldiTool {
     let words = args.count >= 5 && !args[4].isEmpty ? try TableWriter<Int32VectorHolder>(args[4]) : nil
     let alignments = args.count == 6 && !args[5].isEmpty ? try TableWriter<Int32VectorHolder>(args[5]) : nil
     let symbols = wordSymbols.value.isEmpty ? nil : try SymbolTable(wordSymbols.value)
-    let fst = try FstReader.read(args[1])
-    for (k, tid) in fst.ilabels.enumerated() where tid != 0 && !model.isValid(transitionId: tid) {
-      throw KaldiError("Arc \(k) of \(args[1]) has input label \(tid), not a transition-id of \(args[0]) (\(model.numTransitionIds) transition-ids): model and graph do not match")
-    }
+    let mapped = MappedDecoding(model: model, modelName: args[0], loglikesName: args[2])
+    let fst = try mapped.graph(args[1])
     let decoder = LatticeFasterDecoder(fst: fst, options: opts)
     var totalLike = 0.0
     var frames = 0, succeeded = 0, failed = 0
@@ -50,12 +48,7 @@ public enum LatgenFasterMapped: KaldiTool {
         failed += 1
         continue
       }
-      let decodable: MappedMatrixDecodable
-      do {
-        decodable = try MappedMatrixDecodable(model: model, loglikes: matrix, scale: scale.value)
-      } catch let e as KaldiError {
-        throw KaldiError("\(e.message) (utterance \(key) of \(args[2]); model \(args[0]))")
-      }
+      let decodable = try mapped.decodable(key, matrix, scale: scale.value)
       guard decoder.decode(decodable) else {
         KaldiLog.warn("Failed to decode utterance with id \(key)")
         failed += 1

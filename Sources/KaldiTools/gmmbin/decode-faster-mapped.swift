@@ -39,10 +39,8 @@ public enum DecodeFasterMapped: KaldiTool {
     let alignments = args.count == 5 ? try TableWriter<Int32VectorHolder>(args[4]) : nil
     let symbols = wordSymbols.value.isEmpty ? nil : try SymbolTable(wordSymbols.value)
     let loglikes = try SequentialTableReader<MatrixHolder<Float>>(args[2])
-    let fst = try FstReader.read(args[1])
-    for (k, tid) in fst.ilabels.enumerated() where tid != 0 && !model.isValid(transitionId: tid) {
-      throw KaldiError("Arc \(k) of \(args[1]) has input label \(tid), not a transition-id of \(args[0]) (\(model.numTransitionIds) transition-ids): model and graph do not match")
-    }
+    let mapped = MappedDecoding(model: model, modelName: args[0], loglikesName: args[2])
+    let fst = try mapped.graph(args[1])
     let decoder = FasterDecoder(fst: fst, options: options.value)
     var totalLike: Float = 0
     var frames = 0, succeeded = 0, failed = 0
@@ -54,12 +52,7 @@ public enum DecodeFasterMapped: KaldiTool {
         failed += 1
         continue
       }
-      let decodable: MappedMatrixDecodable
-      do {
-        decodable = try MappedMatrixDecodable(model: model, loglikes: matrix, scale: scale.value)
-      } catch let e as KaldiError {
-        throw KaldiError("\(e.message) (utterance \(key) of \(args[2]); model \(args[0]))")
-      }
+      let decodable = try mapped.decodable(key, matrix, scale: scale.value)
       decoder.decode(decodable)
       guard allowPartial.value || decoder.reachedFinal, let path = decoder.bestPath() else {
         failed += 1
