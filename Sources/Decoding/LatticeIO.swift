@@ -22,7 +22,7 @@ enum LatticeFormat {
 
   // MARK: Binary
 
-  static func writeHeader(_ out: OutputStream, arcType: String, start: Int32, states: Int, arcs: Int) throws {
+  static func writeHeader(_ out: OutputStream, arcType: String, start: Int32, states: Int) throws {
     func string(_ s: String) throws {
       try out.write(bytesOf: Int32(s.utf8.count).littleEndian)
       try out.write(s)
@@ -39,28 +39,28 @@ enum LatticeFormat {
   }
 
   static func writeBinary(_ lat: Lattice, to out: OutputStream) throws {
-    try writeHeader(out, arcType: latticeArcType, start: lat.start, states: lat.stateCount, arcs: lat.arcCount)
-    for s in 0..<lat.stateCount {
-      try write(lat.finals[s], out)
-      try out.write(bytesOf: Int64(lat.arcs[s].count).littleEndian)
-      for arc in lat.arcs[s] {
-        try out.write(bytesOf: arc.ilabel.littleEndian)
-        try out.write(bytesOf: arc.olabel.littleEndian)
-        try write(arc.weight, out)
-        try out.write(bytesOf: arc.next.littleEndian)
-      }
-    }
+    try writeBinary(lat, arcType: latticeArcType, labels: { ($0.ilabel, $0.olabel) }, weight: \.weight, write: write, to: out)
   }
 
   static func writeBinary(_ lat: CompactLattice, to out: OutputStream) throws {
-    try writeHeader(out, arcType: compactArcType, start: lat.start, states: lat.stateCount, arcs: lat.arcCount)
+    try writeBinary(lat, arcType: compactArcType, labels: { ($0.label, $0.label) }, weight: \.weight, write: write, to: out)
+  }
+
+  /// OpenFst's vector layout: header, then per state its final weight, arc count and arcs
+  /// (ilabel, olabel, weight, next state).
+  private static func writeBinary<L: MutableLattice, W>(
+    _ lat: L, arcType: String, labels: (L.Arc) -> (Int32, Int32), weight: KeyPath<L.Arc, W>,
+    write: (W, OutputStream) throws -> Void, to out: OutputStream
+  ) throws where L.FinalWeight == W {
+    try writeHeader(out, arcType: arcType, start: lat.start, states: lat.stateCount)
     for s in 0..<lat.stateCount {
       try write(lat.finals[s], out)
       try out.write(bytesOf: Int64(lat.arcs[s].count).littleEndian)
       for arc in lat.arcs[s] {
-        try out.write(bytesOf: arc.label.littleEndian)
-        try out.write(bytesOf: arc.label.littleEndian)
-        try write(arc.weight, out)
+        let (il, ol) = labels(arc)
+        try out.write(bytesOf: il.littleEndian)
+        try out.write(bytesOf: ol.littleEndian)
+        try write(arc[keyPath: weight], out)
         try out.write(bytesOf: arc.next.littleEndian)
       }
     }

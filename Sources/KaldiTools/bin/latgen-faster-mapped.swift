@@ -68,16 +68,15 @@ public enum LatgenFasterMapped: KaldiTool {
       try alignments?.write(key, best.alignment)
       if let symbols { writeToStandardError(try symbols.line(key, best.words)) }
       let like = -best.weight.cost
-      let lattice = try LatticeDeterminizer.connect(raw)
-      guard lattice.stateCount > 0 else { throw KaldiError("Unexpected problem getting lattice for utterance \(key)") }
-      // Lattices are written without the acoustic scale.
+      // Lattices are written without the acoustic scale. Determinization prunes to the
+      // lattice beam, which also drops dead ends; an undeterminized lattice is connected.
       let unscale = LatticeScale(acoustic: scale.value != 0 ? 1 / Double(scale.value) : 1)
       if let compactWriter {
-        var clat = try LatticeDeterminizer.determinize(lattice, beam: opts.latticeBeam, options: opts.determinize)
+        var clat = try LatticeDeterminizer.determinize(raw, beam: opts.latticeBeam, options: opts.determinize)
         clat.scale(unscale)
         try compactWriter.write(key, clat)
       } else if let latticeWriter {
-        var lat = lattice
+        var lat = try LatticeDeterminizer.connect(raw)
         lat.scale(unscale)
         try latticeWriter.write(key, lat)
       }
