@@ -30,11 +30,14 @@ let package = Package(
       name: "Features", dependencies: ["KaldiBase", "KaldiMatrix", "KaldiIO", "CFFTW", "CSndFile"],
       linkerSettings: [.linkedLibrary("m")]),
     .target(name: "Decoding", dependencies: ["KaldiBase", "KaldiIO", "KaldiMatrix"], linkerSettings: [.linkedLibrary("m")]),
+    .target(
+      name: "Gmm", dependencies: ["KaldiBase", "KaldiIO", "KaldiMatrix", "Decoding", "CBLAS"],
+      linkerSettings: [.linkedLibrary("m")]),
     .target(name: "Scoring", dependencies: ["KaldiBase", "KaldiIO"]),
     .target(
       name: "AcousticModels", dependencies: ["KaldiBase", "KaldiMatrix", "KaldiIO", "CBLAS"],
       linkerSettings: [.linkedLibrary("m")]),
-    .target(name: "KaldiTools", dependencies: ["KaldiBase", "KaldiMatrix", "KaldiIO", "CBLAS", "Features", "Scoring", "Decoding", "AcousticModels"]),
+    .target(name: "KaldiTools", dependencies: ["KaldiBase", "KaldiMatrix", "KaldiIO", "CBLAS", "Features", "Scoring", "Decoding", "AcousticModels", "Gmm"]),
 
     // MARK: - The multi-call executable
     .executableTarget(name: "ksnn", dependencies: ["KaldiTools"]),

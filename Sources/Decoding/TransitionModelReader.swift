@@ -16,7 +16,7 @@ public enum TransitionModelReader {
     }
   }
 
-  static func read(from s: InputStream, binary: Bool) throws -> TransitionModel {
+  public static func read(from s: InputStream, binary: Bool) throws -> TransitionModel {
     try expect(s, "<TransitionModel>", binary)
     let topology = try readTopology(s, binary)
     let at = s.position

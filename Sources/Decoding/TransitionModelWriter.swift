@@ -53,7 +53,7 @@ public enum TransitionModelWriter {
     try out.commit()
   }
 
-  static func write(_ model: TransitionModel, to out: OutputStream, binary: Bool) throws {
+  public static func write(_ model: TransitionModel, to out: OutputStream, binary: Bool) throws {
     let topology = model.topology
     try out.writeToken("<TransitionModel>")
     if !binary { try out.write("\n") }

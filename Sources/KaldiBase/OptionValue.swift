@@ -74,12 +74,17 @@ public func parseCDouble(_ text: String) -> Double? {
 }
 
 /// printf's `%.<precision>g`, which is what a C++ ostream prints for a float or double.
-public func formatG(_ value: Double, precision: Int) -> String {
-  var buffer = [CChar](repeating: 0, count: 64)
+public func formatG(_ value: Double, precision: Int) -> String { printfDouble(value, "%.\(precision)g") }
+
+/// printf's `%.<decimals>f`, what a C++ ostream prints with `std::fixed`.
+public func formatFixed(_ value: Double, _ decimals: Int) -> String { printfDouble(value, "%.\(decimals)f") }
+
+private func printfDouble(_ value: Double, _ format: String) -> String {
+  var buffer = [CChar](repeating: 0, count: 400)
   let count = buffer.withUnsafeMutableBufferPointer { out in
-    withVaList([value]) { vsnprintf(out.baseAddress, 64, "%.\(precision)g", $0) }
+    withVaList([value]) { vsnprintf(out.baseAddress, 400, format, $0) }
   }
-  return String(decoding: buffer[0..<Int(count)].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+  return String(decoding: buffer[0..<min(Int(count), 399)].map { UInt8(bitPattern: $0) }, as: UTF8.self)
 }
 
 extension String {

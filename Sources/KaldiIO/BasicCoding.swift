@@ -63,25 +63,43 @@ extension InputStream {
   }
 
   /// A float: in binary a size byte (4, or 8 for a double) and the value, in text a word.
-  public func readFloat(binary: Bool) throws -> Float {
+  public func readFloat(binary: Bool) throws -> Float { Float(try readDouble(binary: binary)) }
+
+  /// A double, read as Kaldi's `ReadBasicType<double>`: binary size byte 8 (or 4 for a float)
+  /// and the value, text a word.
+  public func readDouble(binary: Bool) throws -> Double {
     let at = position
     if binary {
       guard let size = try readByte() else { throw FormatError("expected float, got end of file", at: at) }
       if size == 4 {
         var v: Float = 0
         guard try read(into: &v, count: 4) == 4 else { throw FormatError("truncated float", at: at) }
-        return v
+        return Double(v)
       }
       if size == 8 {
         var v: Double = 0
         guard try read(into: &v, count: 8) == 8 else { throw FormatError("truncated double", at: at) }
-        return Float(v)
+        return v
       }
       throw FormatError("expected float (size byte 4 or 8), got size byte \(size)", at: at)
     }
     guard let word = try readWord() else { throw FormatError("expected float, got end of file", at: at) }
     guard let v = parseCDouble(word) else { throw FormatError("expected float, got '\(word.prefix(20))'", at: at) }
-    return Float(v)
+    return v
+  }
+
+  /// An unsigned 16-bit integer (Kaldi's GMM flags): binary size byte −2 (0xFE) and two bytes.
+  public func readUInt16(binary: Bool) throws -> UInt16 {
+    let at = position
+    if binary {
+      guard let size = try readByte() else { throw FormatError("expected uint16, got end of file", at: at) }
+      guard size == 0xFE else { throw FormatError("expected uint16 (size byte -2), got size byte \(size)", at: at) }
+      var v: UInt16 = 0
+      guard try read(into: &v, count: 2) == 2 else { throw FormatError("truncated uint16", at: at) }
+      return UInt16(littleEndian: v)
+    }
+    guard let word = try readWord(), let v = UInt16(word) else { throw FormatError("expected an unsigned 16-bit integer", at: at) }
+    return v
   }
 
   /// Reads exactly `count` bytes or throws a FormatError naming what was being read.
@@ -132,6 +150,26 @@ extension OutputStream {
   public func writeInt32(_ v: Int32, binary: Bool) throws {
     if binary {
       try write(byte: 4)
+      try write(bytesOf: v.littleEndian)
+    } else {
+      try write("\(v) ")
+    }
+  }
+
+  /// Kaldi's `WriteBasicType<double>`: binary size byte 8 and the value.
+  public func writeDouble(_ v: Double, binary: Bool) throws {
+    if binary {
+      try write(byte: 8)
+      try write(bytesOf: v)
+    } else {
+      try writeTextNumber(v)
+    }
+  }
+
+  /// Kaldi's `WriteBasicType<uint16>`: binary size byte −2 (0xFE) and two bytes.
+  public func writeUInt16(_ v: UInt16, binary: Bool) throws {
+    if binary {
+      try write(byte: 0xFE)
       try write(bytesOf: v.littleEndian)
     } else {
       try write("\(v) ")

@@ -43,6 +43,11 @@ public enum MatrixHolder<Element: KaldiReal>: TableHolder {
     return binary ? try readBinary(stream) : try readText(stream)
   }
 
+  /// A matrix inside a larger object (a model file) whose binary mode is already known.
+  public static func readObject(_ stream: InputStream, binary: Bool) throws -> Matrix<Element> {
+    binary ? try readBinary(stream) : try readText(stream)
+  }
+
   static func readBinary(_ stream: InputStream) throws -> Matrix<Element> {
     let at = stream.position
     switch try stream.peek() {
@@ -190,6 +195,11 @@ public enum VectorHolder<Element: KaldiReal>: TableHolder {
   public static func read(from stream: InputStream) throws -> Vector<Element> {
     let binary = try stream.readBinaryHeader()
     return Vector(binary ? try readBinaryBody(stream) : try readTextBody(stream))
+  }
+
+  /// A vector inside a larger object (a model file) whose binary mode is already known.
+  public static func readObject(_ stream: InputStream, binary: Bool) throws -> Vector<Element> {
+    Vector(binary ? try readBinaryBody(stream) : try readTextBody(stream))
   }
 
   /// A binary vector after its `\0B` header (or inside a model file): `FV`/`DV`, dim, values.

@@ -61,6 +61,7 @@ public enum ToolRegistry {
     ShowTransitions.self, HmmInfo.self, AliToPdf.self, AliToPhones.self, AnalyzeCounts.self,
     DecodeFasterMapped.self, LatgenFasterMapped.self, LatticeCopyTool.self, LatticeScaleTool.self, LatticeAddPenalty.self, LatticeBestPath.self, Lattice1Best.self, LatticePrune.self, LatticeOracle.self,
     InitMonoModel.self, AlignPhonesMapped.self, AlignEqualPhones.self,
+    GmmInitMono.self, GmmAccStatsAli.self, GmmSumAccs.self, GmmEst.self, GmmComputeLikes.self, GmmBoostSilence.self, GmmInfo.self,
     BuildArpaLm.self, Arpa2Fst.self, MakeLexiconFst.self, MakeHmmFst.self,
     KsnnAmTrain.self, KsnnAmForward.self, KsnnAmInfo.self, KsnnAmBench.self,
   ]
