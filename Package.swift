@@ -58,6 +58,9 @@ let package = Package(
       name: "DecodingTests", dependencies: ["Decoding", "KaldiIO", "KaldiMatrix", "KaldiBase"],
       exclude: ["Fixtures"]),
     .testTarget(
+      name: "GmmTests", dependencies: ["Gmm", "Decoding", "KaldiIO", "KaldiMatrix", "KaldiBase"],
+      exclude: ["Fixtures"]),
+    .testTarget(
       name: "ScoringTests", dependencies: ["Scoring", "KaldiIO", "KaldiBase"],
       exclude: ["Fixtures"]),
     .testTarget(

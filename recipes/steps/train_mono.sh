@@ -81,7 +81,7 @@ for x in $(seq 1 $((num_iters - 1))); do
 done
 ln -sf $num_iters.mdl $dir/final.mdl
 ln -sf $num_iters.occs $dir/final.occs
-like=$(awk '/Overall avg like per frame/ { print $(NF - 4) }' $dir/log/acc.$((num_iters - 1)).log)
+like=$(awk '/Overall avg like per frame/ { print $(NF - 3) }' $dir/log/acc.$((num_iters - 1)).log)
 echo "  $(basename $dir): $(gmm-info --print-args=false $dir/final.mdl 2> /dev/null | awk '/gaussians/ { print $NF }') Gaussians, avg log-likelihood per frame $like (pass $((num_iters - 1)))"
 rm $dir/text.int
 "$(dirname "$0")/align_si.sh" --beam $regular_beam --retry-beam $retry_beam --boost-silence $boost_silence --sil-prob $sil_prob \
