@@ -18,7 +18,7 @@ import Testing
     for tool in try Ksnn.run(["--list-tools"]).stdoutText.split(separator: "\n").map(String.init) + ["ksnn"] {
       try fm.createSymbolicLink(atPath: root + "/bin/" + tool, withDestinationPath: Ksnn.binary)
     }
-    let outputs = ["data", "exp", "fbank", "corpus", "RESULTS"].map { "\(root)/egs/*/s5/\($0)" }.joined(separator: " ")
+    let outputs = ["data", "exp", "fbank", "mfcc", "corpus", "RESULTS"].map { "\(root)/egs/*/s5/\($0)" }.joined(separator: " ")
     let copy = try Ksnn.sh("cp -a \(Self.repository)/egs \(root)/egs && rm -rf \(outputs)", in: root)
     #expect(copy.status == 0, "\(copy.stderr)")
     return root
@@ -99,9 +99,11 @@ import Testing
     let wavScp = try String(contentsOfFile: dir + "/data/dev_clean/wav.scp", encoding: .utf8)
     #expect(wavScp.hasPrefix("1272-12721-0000 flac -c -d -s "))
     for f in [
-      "data/lang/lexicon.int", "data/lang_test/G.fst", "exp/mono/graph/HCLG.fst", "exp/align3/final.mdl", "exp/targets/train.ark",
-      "exp/align3/ali_train_clean_100/ali.1.gz", "exp/align3/ali_train_clean_100/final.mdl",
+      "data/lang/lexicon.int", "data/lang_test/G.fst", "exp/mono/graph/HCLG.fst", "exp/targets/train.ark",
       "data/train_clean_100/vad.scp", "data/train_clean_100/phn_segments", "exp/align0/ali_train_clean_100/ali.1.gz",
+      "data/mfcc/train_clean_100/feats.scp", "data/mfcc/dev_clean/cmvn.scp", "exp/mono_gmm/final.mdl", "exp/mono_gmm/tree",
+      "exp/align_gmm/ali_train_clean_100/ali.1.gz", "exp/align_gmm/ali_train_clean_100/final.mdl", "exp/align_gmm/ali_dev_clean/ali.1.gz",
+      "exp/mono_gmm/decode_test/scoring_kaldi/best_wer",
       "exp/lstm/final.mdl", "exp/lstm/decode_test/scoring_kaldi/best_wer", "RESULTS",
     ] { #expect(fm.fileExists(atPath: dir + "/" + f), "\(f)") }
     // From a flat start (phones spread over the voiced frames) and three realignments.

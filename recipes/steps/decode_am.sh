@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Decodes a data directory with a trained acoustic model: log-likelihoods from
-# ksnn-am-forward (posteriors divided by priors from <counts>), one latgen-faster-mapped pass
-# per set into lattices (<decode-dir>/lat.JOB.gz, --nj jobs, as Kaldi's steps/nnet/decode.sh),
-# then steps/score.sh (with --phone-map for TIMIT PER) scores the lattices over the grid of LM
-# weights and word insertion penalties and picks the best pair. Skipped when
-# <decode-dir>/.done is newer than the model, unless --force true.
+# ksnn-am-forward (posteriors divided by priors from <counts>), then lattices and scores
+# (steps/decode_mapped.sh: one latgen-faster-mapped pass per --nj part into lat.JOB.gz, as
+# Kaldi's steps/nnet/decode.sh, and steps/score.sh over the grid of LM weights and word
+# insertion penalties, with --phone-map for TIMIT PER). Skipped when <decode-dir>/.done is
+# newer than the model, unless --force true.
 #
 # Usage: steps/decode_am.sh [--min-lmwt 1] [--max-lmwt 10] [--word-ins-penalty 0.0,0.5,1.0] [--nj 2]
 #          [--acwt A] [--phone-map FILE] [--decode-config conf/decode.config] [--splice 0] [--force false]
@@ -29,26 +29,11 @@ utils=$(dirname "$(readlink -f "$0")")/../utils
 if [ -f $dir/.done ] && [ $dir/.done -nt $am/final.mdl ] && [ $force = false ]; then
   echo "  $(basename $am) on $(basename $data): already scored: $(cat $dir/scoring_kaldi/best_wer)"; exit 0
 fi
-rm -f $dir/.done $dir/lat.*.gz
-if [ -n "$decode_config" ]; then
-  [ -f $decode_config ] || { echo "$0: no such file $decode_config" >&2; exit 1; }
-  decoder_opts=--config=$decode_config
-else
-  decoder_opts="--beam=13 --lattice-beam=8 --max-active=7000"
-fi
-acwt=${acwt:-$(awk -v a=$min_lmwt -v b=$max_lmwt 'BEGIN { printf "%.4g", 1 / sqrt(a * b) }')}
-mkdir -p $dir/scoring $dir/log $dir/split$nj
+rm -f $dir/.done
+mkdir -p $dir/log
 ksnn-am-forward --class-frame-counts=$counts --measures=$dir/measures.json \
   $am/final.mdl "$($utils/am_feats.sh $data $splice)" ark,scp:$dir/loglikes.ark,$dir/loglikes.scp 2> $dir/log/forward.log
-jobs=$(( nj < $(wc -l < $dir/loglikes.scp) ? nj : $(wc -l < $dir/loglikes.scp) ))
-$utils/split_scp.pl $dir/loglikes.scp $(for j in $(seq $jobs); do echo $dir/split$nj/loglikes.$j.scp; done)
-$utils/run.pl JOB=1:$jobs $dir/log/decode.JOB.log \
-  latgen-faster-mapped --acoustic-scale=$acwt --allow-partial=true $decoder_opts $model $graph/HCLG.fst \
-    scp:$dir/split$nj/loglikes.JOB.scp "ark:|gzip -c > $dir/lat.JOB.gz" \
-  || { echo "$0: lattice generation failed; see $dir/log/decode.*.log" >&2; exit 1; }
-echo $jobs > $dir/num_jobs
-$(dirname "$0")/score.sh ${phone_map:+--phone-map $phone_map} --nj $nj --min-lmwt $min_lmwt --max-lmwt $max_lmwt \
-  --word-ins-penalty $word_ins_penalty $data $graph $dir > $dir/log/score.log 2>&1 \
-  || { echo "$0: scoring failed; see $dir/log/score.log" >&2; exit 1; }
+$(dirname "$0")/decode_mapped.sh ${phone_map:+--phone-map $phone_map} ${acwt:+--acwt $acwt} ${decode_config:+--decode-config $decode_config} \
+  --nj $nj --min-lmwt $min_lmwt --max-lmwt $max_lmwt --word-ins-penalty $word_ins_penalty $model $graph $data $dir
 touch $dir/.done
 echo "  $(basename $am) on $(basename $data): $(cat $dir/scoring_kaldi/best_wer)"

@@ -146,6 +146,16 @@ fi
 
 if run_stage 5; then
   log "Stage 5: log-likelihoods, lattices, scoring at LM weights $min_lmwt..$max_lmwt, WER"
+  if [ -f exp/mono_gmm/final.mdl ]; then
+    # The monophone GMM that made the targets, decoded as Kaldi's steps/decode.sh does: the
+    # system the networks must beat.
+    for set in dev_clean test_clean; do
+      d=exp/mono_gmm/decode_${set%_clean}
+      if [ -f $d/.done ] && [ $d/.done -nt exp/mono_gmm/final.mdl ] && [ $(forced_at 5) = false ]; then continue; fi
+      steps/decode.sh --nj $nj --min-lmwt $min_lmwt --max-lmwt $max_lmwt --decode-config conf/decode.config \
+        $graph data/mfcc/$set $d && touch $d/.done
+    done
+  fi
   for m in $models; do
     ams=$(utils/am_dirs.sh exp $m "$seeds")
     for am in $ams; do

@@ -43,6 +43,10 @@ for m in $models; do
     "$(for f in $decoded; do json $f mults_normalized_to_lstm; done | awk '{ s += $1; n++ } END { printf "%.3f", s / n }')" \
     "$(for f in $decoded; do json $f mults_normalized_to_gru; done | awk '{ s += $1; n++ } END { printf "%.3f", s / n }')"
 done
+if [ -f $exp/mono_gmm/decode_test/scoring_kaldi/best_wer ]; then
+  echo
+  echo "Monophone GMM that made the frame targets (steps/train_mono.sh, $(gmm-info --print-args=false $exp/mono_gmm/final.mdl 2> /dev/null | awk '/gaussians/ { print $NF }') Gaussians, steps/decode.sh): $metric dev $(best $exp/mono_gmm/decode_dev/scoring_kaldi/best_wer), test $(best $exp/mono_gmm/decode_test/scoring_kaldi/best_wer)"
+fi
 echo
 echo "Training curves: $exp/training_curves.svg; zero outputs per layer: $exp/zero_outputs.svg"
 
