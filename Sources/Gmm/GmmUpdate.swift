@@ -73,7 +73,7 @@ extension DiagGmm {
       let probability = occupancySum > 0 ? occupancy / occupancySum : 1 / Double(numComponents)
       guard occupancy > Double(options.minGaussianOccupancy), probability > Double(options.minGaussianWeight) else {
         if options.removeLowCountGaussians && remove.count < numComponents - 1 {
-          KaldiLog.warn("Too little data - removing Gaussian (weight \(formatFixed(probability, 6)), occupation count \(formatFixed(occupancy, 6)), vector size \(dim))")
+          KaldiLog.warn("Too little data - removing Gaussian (weight \(formatFixed(probability, decimals: 6)), occupation count \(formatFixed(occupancy, decimals: 6)), vector size \(dim))")
           remove.insert(c)
         } else {
           KaldiLog.warn("Gaussian has too little data but not removing it because \(options.removeLowCountGaussians ? "it is the last Gaussian: i = " : "remove-low-count-gaussians == false: g = ")\(c), occ = \(formatG(occupancy, precision: 6)), weight = \(formatG(probability, precision: 6))")

@@ -77,7 +77,7 @@ public func parseCDouble(_ text: String) -> Double? {
 public func formatG(_ value: Double, precision: Int) -> String { printfDouble(value, "%.\(precision)g") }
 
 /// printf's `%.<decimals>f`, what a C++ ostream prints with `std::fixed`.
-public func formatFixed(_ value: Double, _ decimals: Int) -> String { printfDouble(value, "%.\(decimals)f") }
+public func formatFixed(_ value: Double, decimals: Int) -> String { printfDouble(value, "%.\(decimals)f") }
 
 private func printfDouble(_ value: Double, _ format: String) -> String {
   var buffer = [CChar](repeating: 0, count: 400)

@@ -1,3 +1,5 @@
+import KaldiBase
+
 /// The per-utterance view of an align-text line that Kaldi's
 /// `utils/scoring/wer_per_utt_details.pl` prints: ref, hyp and op rows with centred columns,
 /// and the `#csid` counts.

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import KaldiBase
 
 /// compute-wer's totals over a corpus and the three lines it prints.
 public struct WordErrorRate: Equatable, Sendable {
@@ -42,11 +43,3 @@ func percent(_ a: Int, _ b: Int) -> String {
   return formatFixed(Double(value), decimals: 2)
 }
 
-/// printf's `%.<decimals>f`.
-public func formatFixed(_ value: Double, decimals: Int) -> String {
-  var buffer = [CChar](repeating: 0, count: 64)
-  let count = buffer.withUnsafeMutableBufferPointer { out in
-    withVaList([value]) { vsnprintf(out.baseAddress, 64, "%.\(decimals)f", $0) }
-  }
-  return String(decoding: buffer[0..<Int(count)].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-}
