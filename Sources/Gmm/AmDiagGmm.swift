@@ -123,7 +123,6 @@ extension AmDiagGmm {
     let count = Int(try s.readInt32(binary: binary))
     guard dim > 0, count >= 0 else { throw FormatError("bad AmDiagGmm dimension \(dim) or pdf count \(count)", at: at) }
     var densities: [DiagGmm] = []
-    densities.reserveCapacity(count)
     for pdf in 0..<count {
       let start = s.position
       let gmm = try DiagGmm.read(from: s, binary: binary)

@@ -147,7 +147,6 @@ extension GmmStats {
       let count = Int(try s.readInt32(binary: binary))
       guard count >= 0 else { throw FormatError("bad number of pdfs \(count)", at: at) }
       var pdfs: [DiagGmmStats] = []
-      pdfs.reserveCapacity(count)
       for _ in 0..<count { pdfs.append(try DiagGmmStats.read(from: s, binary: binary)) }
       var totalLike = 0.0, totalFrames = 0.0
       try s.skipWhitespace()
@@ -190,23 +189,30 @@ extension DiagGmmStats {
     let flags = GmmUpdateFlags(rawValue: Int32(try s.readUInt16(binary: binary)))
     let at = s.position
     guard dim > 0, components > 0 else { throw FormatError("bad GMM statistics size \(components)x\(dim)", at: at) }
-    var stats = DiagGmmStats(components: components, dim: dim, flags: flags)
+    // Nothing is allocated from the header's sizes: the blocks are read, then checked against them.
+    var occupancy: [Double]?, meanAccs: Matrix<Double>?, varianceAccs: Matrix<Double>?
     while true {
       let tokenAt = s.position
       let token = try s.readToken()
       switch token {
       case "<OCCUPANCY>":
-        stats.occupancy = try VectorHolder<Double>.readObject(s, binary: binary).data
-        guard stats.occupancy.count == components else { throw FormatError("occupancy of dimension \(stats.occupancy.count), expected \(components)", at: tokenAt) }
+        let v = try VectorHolder<Double>.readObject(s, binary: binary).data
+        guard v.count == components else { throw FormatError("occupancy of dimension \(v.count), expected \(components)", at: tokenAt) }
+        occupancy = v
       case "<MEANACCS>", "<DIAGVARACCS>":
         let m = try MatrixHolder<Double>.readObject(s, binary: binary)
         guard m.isEmpty || (m.rows == components && m.cols == dim) else {
           throw FormatError("\(token) of size \(m.rows)x\(m.cols), expected \(components)x\(dim)", at: tokenAt)
         }
         if !m.isEmpty {
-          if token == "<MEANACCS>" { stats.meanAccs = m } else { stats.varianceAccs = m }
+          if token == "<MEANACCS>" { meanAccs = m } else { varianceAccs = m }
         }
       case "</GMMACCS>":
+        guard let occupancy else { throw FormatError("GMM statistics without <OCCUPANCY>", at: tokenAt) }
+        var stats = DiagGmmStats(components: components, dim: dim, flags: flags)
+        stats.occupancy = occupancy
+        if let meanAccs { stats.meanAccs = meanAccs }
+        if let varianceAccs { stats.varianceAccs = varianceAccs }
         return stats
       default:
         throw FormatError("unexpected token \(token.prefix(20)) in GMM statistics", at: tokenAt)

@@ -248,6 +248,14 @@ struct GmmTests {
       }
       if binary {
         var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: out)))
+        // A size field claiming 2^31-1 Gaussians is an error, not a 2^31 x 40 allocation.
+        let token = Array("<NUMCOMPONENTS> ".utf8)
+        let at = try #require((0..<(bytes.count - token.count)).first { Array(bytes[$0..<$0 + token.count]) == token })
+        var huge = bytes
+        huge.replaceSubrange(at + token.count + 1..<at + token.count + 5, with: [0xFF, 0xFF, 0xFF, 0x7F])
+        try Data(huge).write(to: URL(fileURLWithPath: out))
+        let sizeError = #expect(throws: KaldiError.self) { try GmmStats.read(out) }
+        #expect(sizeError?.message.contains("expected 2147483647") == true)
         bytes.removeLast(bytes.count / 2)
         try Data(bytes).write(to: URL(fileURLWithPath: out))
         let error = #expect(throws: KaldiError.self) { try GmmStats.read(out) }
