@@ -42,7 +42,8 @@ public enum KsnnAmForward: KaldiTool {
       let total = c.reduce(0, +)
       logPriors = c.map { v in
         let prior = v / total
-        return prior < Double(priorFloor.value) ? Float.greatestFiniteMagnitude.squareRoot() : Float(log(prior)) * priorScale.value
+        // Kaldi's PdfPrior stores sqrt(FLT_MAX) for a floored class and scales every entry.
+        return (prior < Double(priorFloor.value) ? Float.greatestFiniteMagnitude.squareRoot() : Float(log(prior))) * priorScale.value
       }
     }
     let reader = try SequentialTableReader<MatrixHolder<Float>>(args[1])
