@@ -125,6 +125,10 @@ public struct CompactLattice: Equatable, Sendable {
   public static var zeroFinal: CompactLatticeWeight { .zero }
 }
 
+/// One way into a state for the n-best search: its cost and where it came from (state, arc,
+/// and the rank of the way into that state).
+struct Way { var cost: Double; var state: Int32; var arc: Int32; var rank: Int32 }
+
 /// A lattice that has a cycle where only acyclic lattices make sense.
 public struct CyclicLatticeError: Error, CustomStringConvertible {
   public var description: String { "lattice has cycles" }
@@ -265,6 +269,44 @@ extension LatticeGraph {
       })
     }
     return plan
+  }
+
+  /// The `count` cheapest paths, best first, each as (state, arc index) steps and its final
+  /// state (fewer when the lattice has fewer paths): each state keeps its `count` cheapest
+  /// ways in, in topological order, costs summed in double; among equal costs the earlier
+  /// found comes first.
+  public func cheapestPaths(count: Int) throws -> [(steps: [(state: Int32, arc: Int32)], final: Int32)] {
+    guard start >= 0, count > 0 else { return [] }
+    let order = try topologicalOrder()
+    var ways = [[Way]](repeating: [], count: stateCount)
+    ways[Int(start)] = [Way(cost: 0, state: -1, arc: -1, rank: -1)]
+    func insert(_ way: Way, into list: inout [Way]) {
+      guard list.count < count || way.cost < list[list.count - 1].cost else { return }
+      let at = list.firstIndex { way.cost < $0.cost } ?? list.count
+      list.insert(way, at: at)
+      if list.count > count { list.removeLast() }
+    }
+    var endings: [Way] = []   // state = final state, rank = way into it
+    for s in order where !ways[Int(s)].isEmpty {
+      for (rank, way) in ways[Int(s)].enumerated() {
+        for (k, next) in successors(of: Int(s)).enumerated() {
+          insert(Way(cost: way.cost + arcCost(Int(s), k), state: s, arc: Int32(k), rank: Int32(rank)), into: &ways[Int(next)])
+        }
+        let f = finalCost(Int(s))
+        if f != .infinity { insert(Way(cost: way.cost + f, state: s, arc: -1, rank: Int32(rank)), into: &endings) }
+      }
+    }
+    return endings.map { end in
+      var steps: [(state: Int32, arc: Int32)] = []
+      var (s, rank) = (end.state, end.rank)
+      while true {
+        let way = ways[Int(s)][Int(rank)]
+        if way.state < 0 { break }
+        steps.append((way.state, way.arc))
+        (s, rank) = (way.state, way.rank)
+      }
+      return (steps.reversed(), end.state)
+    }
   }
 
   /// The cheapest path as (state, arc index) steps and its final state, or nil when no final
@@ -546,5 +588,90 @@ extension CompactLattice {
     }
     out.finals[out.stateCount - 1] = finals[best / m]
     return out
+  }
+}
+
+// MARK: - N-best paths as lattices (Kaldi's ShortestPath with n, ConvertNbestToVector)
+
+extension Lattice {
+  /// The `count` cheapest paths as linear lattices, best first, shaped as Kaldi's
+  /// `ConvertNbestToVector` leaves OpenFst's `ShortestPath` output: for one path the arcs with
+  /// the final weight on the last state; for n > 1 each path framed as OpenFst's n-shortest
+  /// algorithm builds it (two ε arcs, the arcs, an ε arc carrying the final weight).
+  public func nbestPaths(_ count: Int) throws -> [Lattice] {
+    try cheapestPaths(count: count).map { path in
+      var out = Lattice()
+      out.start = out.addState()
+      var arcs = path.steps.map { self.arcs[Int($0.state)][Int($0.arc)] }
+      if count > 1 {
+        let epsilon = LatticeArc(ilabel: 0, olabel: 0, weight: .one, next: 0)
+        var last = epsilon
+        last.weight = finals[Int(path.final)]
+        arcs = [epsilon, epsilon] + arcs + [last]
+      }
+      for var arc in arcs {
+        arc.next = out.addState()
+        out.arcs[Int(arc.next) - 1].append(arc)
+      }
+      out.finals[out.stateCount - 1] = count > 1 ? .one : finals[Int(path.final)]
+      return out
+    }
+  }
+
+  /// A linear lattice as a compact one, as Kaldi's `ConvertLattice` joins it: a state with one
+  /// arc in and one out that is neither initial nor final, and whose outgoing arc has no word,
+  /// is absorbed into the chain before it; each chain becomes one arc with the first arc's word,
+  /// the chain's transition-ids and the product of its weights.
+  public func linearCompacted() -> CompactLattice {
+    var out = CompactLattice()
+    guard start >= 0 else { return out }
+    var incoming = [Int](repeating: 0, count: stateCount)
+    for s in 0..<stateCount { for arc in arcs[s] { incoming[Int(arc.next)] += 1 } }
+    func absorbed(_ s: Int32) -> Bool {
+      s != start && incoming[Int(s)] == 1 && arcs[Int(s)].count == 1 && finals[Int(s)].isZero && arcs[Int(s)][0].olabel == 0
+    }
+    var newId = [Int32](repeating: -1, count: stateCount)
+    var s = start
+    newId[Int(s)] = out.addState()
+    out.start = 0
+    while true {
+      let from = newId[Int(s)]
+      out.finals[Int(from)] = CompactLatticeWeight(finals[Int(s)])
+      guard let first = arcs[Int(s)].first else { break }
+      var weight = CompactLatticeWeight(.one)
+      var arc = first
+      while true {
+        weight.weight = weight.weight.times(arc.weight)
+        if arc.ilabel != 0 { weight.string.append(arc.ilabel) }
+        guard absorbed(arc.next) else { break }
+        arc = arcs[Int(arc.next)][0]
+      }
+      s = arc.next
+      newId[Int(s)] = out.addState()
+      out.arcs[Int(from)].append(CompactLatticeArc(label: first.olabel, weight: weight, next: newId[Int(s)]))
+    }
+    return out
+  }
+
+  /// Kaldi's `GetLinearSymbolSequence`: the transition-ids, words and total weight of a
+  /// lattice that is one path; nil when some state branches or is final with arcs. A lattice
+  /// without a start state is the empty path of weight zero.
+  public func linearSymbols() -> (alignment: [Int32], words: [Int32], weight: LatticeWeight)? {
+    guard start >= 0 else { return ([], [], .zero) }
+    var alignment: [Int32] = [], words: [Int32] = [], weight = LatticeWeight.one
+    var s = Int(start)
+    for _ in 0...stateCount {
+      if !finals[s].isZero {
+        weight = weight.times(finals[s])
+        return arcs[s].isEmpty ? (alignment, words, weight) : nil
+      }
+      guard arcs[s].count == 1 else { return nil }
+      let arc = arcs[s][0]
+      weight = weight.times(arc.weight)
+      if arc.ilabel != 0 { alignment.append(arc.ilabel) }
+      if arc.olabel != 0 { words.append(arc.olabel) }
+      s = Int(arc.next)
+    }
+    return nil   // a cycle of single arcs
   }
 }

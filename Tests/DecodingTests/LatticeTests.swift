@@ -145,6 +145,42 @@ func wordSequences(of lattice: CompactLattice) -> [(words: [Int32], cost: Double
     #expect(abs(path.weight.cost - best) < 1e-4)
   }
 
+  /// lattice-to-nbest's paths are the n cheapest of the lattice, best first, each a linear
+  /// lattice whose words, costs and transition-ids nbest-to-linear reads back; Kaldi's shapes:
+  /// for n = 1 the final weight stays on the final state, for n > 1 it joins the last arc.
+  @Test(arguments: 0..<20)
+  func nbestPathsAreTheCheapestBestFirst(seed: Int) throws {
+    let problem = RandomDecodingProblem(seed: seed, maxFrames: 6)
+    var options = LatticeDecoderOptions()
+    options.beam = 1000
+    options.latticeBeam = 6
+    let decoder = LatticeFasterDecoder(fst: problem.fst, options: options)
+    decoder.decode(problem.scores)
+    guard decoder.reachedFinal else { return }
+    let clat = try LatticeDeterminizer.determinize(decoder.rawLattice(), beam: options.latticeBeam)
+    let all = wordSequences(of: clat).sorted { $0.cost < $1.cost }
+    for n in [1, 3, 50] {
+      let paths = try clat.expanded().nbestPaths(n)
+      #expect(paths.count == min(n, all.count), "seed \(seed) n \(n)")
+      for (i, path) in paths.enumerated() {
+        let compact = path.linearCompacted()
+        #expect(compact.arcs.allSatisfy { $0.count <= 1 })
+        let linear = try #require(compact.expanded().linearSymbols())
+        #expect(abs(Double(linear.weight.cost) - all[i].cost) < 1e-3, "seed \(seed) n \(n) path \(i)")
+        #expect(linear.alignment.count == problem.scores.frameCount)
+        #expect(all.contains { $0.words == linear.words && abs($0.cost - Double(linear.weight.cost)) < 1e-3 })
+        if i == 0 { #expect(linear.words == (try clat.bestPath())?.words) }
+        let last = compact.stateCount - 1
+        #expect(compact.finals[last].weight == (n == 1 ? compact.finals[last].weight : .one))
+        if n == 1 {
+          let (ours, best) = (try #require(try compact.bestPath()), try #require(try clat.bestPath()))
+          #expect(abs(ours.weight.graph - best.weight.graph) < 1e-3 && abs(ours.weight.acoustic - best.weight.acoustic) < 1e-3)
+          #expect(ours.alignment == best.alignment)
+        }
+      }
+    }
+  }
+
   /// lattice-oracle's path has the smallest edit distance of all the lattice's word
   /// sequences to the reference (checked against each), its error split adds up, and the
   /// oracle lattice is a path of the lattice with those words.
