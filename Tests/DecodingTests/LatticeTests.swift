@@ -388,6 +388,30 @@ func wordSequences(of lattice: CompactLattice) -> [(words: [Int32], cost: Double
     #expect(differing.allSatisfy { properties.contains($0) }, "bytes \(differing) differ")
   }
 
+  /// lattice-to-nbest on Kaldi's raw lattices of a real tri3 system (--n=5, acoustic scale
+  /// 0.1): the same five paths in the same order, with the same words and costs, as Kaldi's
+  /// own lattice-to-nbest (kaldifst, Fixtures/lattices/make_nbest.py).
+  @Test func nbestOfKaldisLatticesIsKaldis() throws {
+    let expected = try Fixture.text("lattices/nbest5.txt").split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+    var got: [(key: String, graph: Float, acoustic: Float, words: [String])] = []
+    for (key, lattice) in try readAll(LatticeHolder.self, "raw_lat.bin.ark") {
+      var lat = lattice
+      lat.scale(LatticeScale(acoustic: 0.1))
+      for (i, path) in try lat.nbestPaths(5).enumerated() {
+        var p = path
+        p.scale(LatticeScale(acoustic: 1 / Double(Float(0.1))))
+        let linear = try #require(p.linearCompacted().expanded().linearSymbols())
+        got.append(("\(key)-\(i + 1)", linear.weight.graph, linear.weight.acoustic, linear.words.map(String.init)))
+      }
+    }
+    #expect(got.count == expected.count)
+    for (g, e) in zip(got, expected) {
+      #expect(g.key == e[0])
+      #expect(g.words == Array(e.dropFirst(3)), "\(g.key)")
+      #expect(abs(Double(g.graph) - Double(e[1])!) < 1e-3 && abs(Double(g.acoustic) - Double(e[2])!) < 2e-2, "\(g.key)")
+    }
+  }
+
   /// Kaldi's raw lattices of a real tri3 system, rescaled by 1/LMWT: the best path is
   /// OpenFst's at every LM weight 1..10.
   @Test(arguments: 1...10)
