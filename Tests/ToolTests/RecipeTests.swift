@@ -106,11 +106,11 @@ import Testing
       "exp/mono_gmm/decode_test/scoring_kaldi/best_wer",
       "exp/lstm/final.mdl", "exp/lstm/decode_test/scoring_kaldi/best_wer", "RESULTS",
     ] { #expect(fm.fileExists(atPath: dir + "/" + f), "\(f)") }
-    // From a flat start (phones spread over the voiced frames) and three realignments.
-    // Measured 2026-12-01: dev 65.8, test 24.2 (the dev sentences are mostly unseen by the
-    // bigram, the test sentences mostly seen); with an equal alignment over the whole
-    // utterance the aligner collapsed (dev frame accuracy 53 % then 9 %) and WER was 95-100.
-    for (set, bound) in [("dev", 80.0), ("test", 45.0)] {
+    // Targets from a monophone GMM (steps/train_mono.sh) started from the voiced frames.
+    // Measured 2026-12-01: LSTM dev 77.0, test 18.6, the GMM itself 74.3 / 21.7 (the dev
+    // sentences are mostly unseen by the bigram, the test sentences mostly seen; with the
+    // network realignments of before, 65.8 / 24.2).
+    for (set, bound) in [("dev", 85.0), ("test", 30.0)] {
       let best = try String(contentsOfFile: dir + "/exp/lstm/decode_\(set)/scoring_kaldi/best_wer", encoding: .utf8)
       let wer = Double(best.split(separator: " ")[1]) ?? 100
       #expect(wer < bound, "\(set) WER \(wer): \(best)")

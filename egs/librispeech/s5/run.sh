@@ -111,6 +111,8 @@ if run_stage 3; then
     for set in train_clean_100 dev_clean; do
       local/vad_segments.sh data/$set data/lang exp/vad/$set
       steps/align_to_segments.sh data/$set data/lang $model exp/align0/ali_$set
+    done
+    for set in $sets; do
       mkdir -p data/mfcc/$set
       cp data/$set/{wav.scp,text,utt2spk,spk2utt} data/mfcc/$set/
       [ -f data/$set/segments ] && cp data/$set/segments data/mfcc/$set/
@@ -153,7 +155,8 @@ if run_stage 5; then
       d=exp/mono_gmm/decode_${set%_clean}
       if [ -f $d/.done ] && [ $d/.done -nt exp/mono_gmm/final.mdl ] && [ $(forced_at 5) = false ]; then continue; fi
       steps/decode.sh --nj $nj --min-lmwt $min_lmwt --max-lmwt $max_lmwt --decode-config conf/decode.config \
-        $graph data/mfcc/$set $d && touch $d/.done
+        $graph data/mfcc/$set $d
+      touch $d/.done
     done
   fi
   for m in $models; do
