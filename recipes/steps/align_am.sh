@@ -30,7 +30,7 @@ done
 mkdir -p $dir/log
 cp $model $dir/final.mdl
 $utils/sym2int.pl --map-oov "$(cat $lang/oov.txt)" -f 2- $lang/words.txt $data/text > $dir/text.int 2> $dir/log/sym2int.log
-ksnn-am-forward --class-frame-counts=$counts $am/final.mdl "$($utils/am_feats.sh $data $splice)" ark:$dir/loglikes.ark \
+ksnn-am-forward --class-frame-counts=$counts --prior-floor=$($utils/prior_floor.sh $counts) $am/final.mdl "$($utils/am_feats.sh $data $splice)" ark:$dir/loglikes.ark \
   2> $dir/log/forward.log || { echo "$0: forward pass failed; see $dir/log/forward.log" >&2; exit 1; }
 silence=0; [ "$sil_prob" != 0 ] && silence=$(cat $lang/phones/optional_silence.int)
 align-phones-mapped --lexicon=$lang/lexicon.int --optional-silence=$silence --silence-prob=$sil_prob \

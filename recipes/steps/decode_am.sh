@@ -31,7 +31,7 @@ if [ -f $dir/.done ] && [ $dir/.done -nt $am/final.mdl ] && [ $force = false ]; 
 fi
 rm -f $dir/.done
 mkdir -p $dir/log
-ksnn-am-forward --class-frame-counts=$counts --measures=$dir/measures.json \
+ksnn-am-forward --class-frame-counts=$counts --prior-floor=$($utils/prior_floor.sh $counts) --measures=$dir/measures.json \
   $am/final.mdl "$($utils/am_feats.sh $data $splice)" ark,scp:$dir/loglikes.ark,$dir/loglikes.scp 2> $dir/log/forward.log
 $(dirname "$0")/decode_mapped.sh ${phone_map:+--phone-map $phone_map} ${acwt:+--acwt $acwt} ${decode_config:+--decode-config $decode_config} \
   --nj $nj --min-lmwt $min_lmwt --max-lmwt $max_lmwt --word-ins-penalty $word_ins_penalty $model $graph $data $dir
