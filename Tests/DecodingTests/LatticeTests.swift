@@ -120,18 +120,24 @@ func wordSequences(of lattice: CompactLattice) -> [(words: [Int32], cost: Double
     }
   }
 
-  /// lattice-prune keeps exactly the paths within its beam of the best, at their costs;
-  /// lattice-1best's linear lattice is the best path.
-  @Test(arguments: 0..<20)
-  func pruningKeepsThePathsWithinTheBeamAndOneBestIsTheBestPath(seed: Int) throws {
+  /// A random decoding problem and its determinized lattice (lattice beam 6, no search
+  /// pruning), or nil when no path reaches a final state.
+  static func determinizedLattice(seed: Int) throws -> (RandomDecodingProblem, CompactLattice)? {
     let problem = RandomDecodingProblem(seed: seed, maxFrames: 6)
     var options = LatticeDecoderOptions()
     options.beam = 1000
     options.latticeBeam = 6
     let decoder = LatticeFasterDecoder(fst: problem.fst, options: options)
     decoder.decode(problem.scores)
-    guard decoder.reachedFinal else { return }
-    let clat = try LatticeDeterminizer.determinize(decoder.rawLattice(), beam: options.latticeBeam)
+    guard decoder.reachedFinal else { return nil }
+    return (problem, try LatticeDeterminizer.determinize(decoder.rawLattice(), beam: options.latticeBeam))
+  }
+
+  /// lattice-prune keeps exactly the paths within its beam of the best, at their costs;
+  /// lattice-1best's linear lattice is the best path.
+  @Test(arguments: 0..<20)
+  func pruningKeepsThePathsWithinTheBeamAndOneBestIsTheBestPath(seed: Int) throws {
+    guard let (_, clat) = try Self.determinizedLattice(seed: seed) else { return }
     let all = wordSequences(of: clat)
     let best = try #require(all.map(\.cost).min())
     let pruned = wordSequences(of: try clat.pruned(beam: 2))
@@ -150,14 +156,7 @@ func wordSequences(of lattice: CompactLattice) -> [(words: [Int32], cost: Double
   /// for n = 1 the final weight stays on the final state, for n > 1 it joins the last arc.
   @Test(arguments: 0..<20)
   func nbestPathsAreTheCheapestBestFirst(seed: Int) throws {
-    let problem = RandomDecodingProblem(seed: seed, maxFrames: 6)
-    var options = LatticeDecoderOptions()
-    options.beam = 1000
-    options.latticeBeam = 6
-    let decoder = LatticeFasterDecoder(fst: problem.fst, options: options)
-    decoder.decode(problem.scores)
-    guard decoder.reachedFinal else { return }
-    let clat = try LatticeDeterminizer.determinize(decoder.rawLattice(), beam: options.latticeBeam)
+    guard let (problem, clat) = try Self.determinizedLattice(seed: seed) else { return }
     let all = wordSequences(of: clat).sorted { $0.cost < $1.cost }
     for n in [1, 3, 50] {
       let paths = try clat.expanded().nbestPaths(n)
