@@ -110,6 +110,10 @@ import Testing
     // Measured 2026-12-01: LSTM dev 77.0, test 18.6, the GMM itself 74.3 / 21.7 (the dev
     // sentences are mostly unseen by the bigram, the test sentences mostly seen; with the
     // network realignments of before, 65.8 / 24.2).
+    let gmm = try String(contentsOfFile: dir + "/exp/mono_gmm/decode_test/scoring_kaldi/best_wer", encoding: .utf8)
+    #expect((Double(gmm.split(separator: " ")[1]) ?? 100) < 30, "monophone GMM: \(gmm)")
+    let gmmLog = try String(contentsOfFile: dir + "/exp/mono_gmm/log/update.39.log", encoding: .utf8)
+    #expect(gmmLog.contains("Written model to"), "\(gmmLog)")
     for (set, bound) in [("dev", 85.0), ("test", 30.0)] {
       let best = try String(contentsOfFile: dir + "/exp/lstm/decode_\(set)/scoring_kaldi/best_wer", encoding: .utf8)
       let wer = Double(best.split(separator: " ")[1]) ?? 100

@@ -40,6 +40,9 @@ public enum GmmAccStatsAli: KaldiTool {
       guard feats.cols == model.acousticModel.dim else {
         throw KaldiError("Features of utterance \(key) have dimension \(feats.cols), the model \(model.acousticModel.dim)")
       }
+      guard alignment.allSatisfy(transitions.isValid(transitionId:)) else {
+        throw KaldiError("Alignment of utterance \(key) in \(args[2]) has transition-ids outside 1..\(transitions.numTransitionIds)")
+      }
       done += 1
       var like = 0.0
       feats.data.withUnsafeBufferPointer { x in
@@ -51,9 +54,6 @@ public enum GmmAccStatsAli: KaldiTool {
                                             model: model.acousticModel, scratch: s))
           }
         }
-      }
-      guard alignment.allSatisfy(transitions.isValid(transitionId:)) else {
-        throw KaldiError("Alignment of utterance \(key) in \(args[2]) has transition-ids outside 1..\(transitions.numTransitionIds)")
       }
       totalLike += like
       totalFrames += feats.rows
