@@ -31,7 +31,7 @@ let package = Package(
       linkerSettings: [.linkedLibrary("m")]),
     .target(name: "Decoding", dependencies: ["KaldiBase", "KaldiIO", "KaldiMatrix"], linkerSettings: [.linkedLibrary("m")]),
     .target(
-      name: "Gmm", dependencies: ["KaldiBase", "KaldiIO", "KaldiMatrix", "Decoding", "CBLAS"],
+      name: "Gmm", dependencies: ["KaldiBase", "KaldiIO", "KaldiMatrix", "Decoding"],
       linkerSettings: [.linkedLibrary("m")]),
     .target(name: "Scoring", dependencies: ["KaldiBase", "KaldiIO"]),
     .target(

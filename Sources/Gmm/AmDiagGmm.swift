@@ -1,4 +1,3 @@
-import CBLAS
 import Decoding
 import KaldiBase
 import KaldiIO
@@ -18,62 +17,60 @@ public struct AmDiagGmm: Sendable, Equatable {
   public var numGaussians: Int { densities.reduce(0) { $0 + $1.numComponents } }
 
   /// Every pdf's log-likelihood for every frame (Kaldi's `LogLikelihood(pdf, frame)` for all
-  /// pairs), computed as one matrix product: [x, x²] · [miv, −½ iv]ᵀ + gconsts, then a
-  /// log-sum-exp over each pdf's components.
+  /// pairs); for many utterances build `StackedGaussians` once instead.
   public func logLikelihoods(_ features: Matrix<Float>) -> Matrix<Float> {
-    let stacked = stackedParameters
-    let frames = features.rows, gaussians = stacked.offsets.last!
-    var input = Matrix<Float>(rows: frames, cols: 2 * dim)
-    for t in 0..<frames {
+    StackedGaussians(self).logLikelihoods(features)
+  }
+}
+
+/// A model's Gaussians stacked for scoring many frames at once: one (gaussians × 2·dim) matrix
+/// [miv, −½ iv], their gconsts, and where each pdf's components start.
+public struct StackedGaussians: Sendable {
+  let parameters: Matrix<Float>
+  let gconsts: [Float]
+  let offsets: [Int]
+  let dim: Int
+
+  public init(_ model: AmDiagGmm) {
+    var offsets = [0]
+    for gmm in model.densities { offsets.append(offsets.last! + gmm.numComponents) }
+    var parameters = Matrix<Float>(rows: offsets.last!, cols: 2 * model.dim)
+    for (pdf, gmm) in model.densities.enumerated() {
+      for c in 0..<gmm.numComponents {
+        for d in 0..<model.dim {
+          parameters[offsets[pdf] + c, d] = gmm.meansInvVars[c, d]
+          parameters[offsets[pdf] + c, model.dim + d] = -0.5 * gmm.invVars[c, d]
+        }
+      }
+    }
+    (self.parameters, self.offsets, dim) = (parameters, offsets, model.dim)
+    gconsts = model.densities.flatMap(\.gconsts)
+  }
+
+  /// Every pdf's log-likelihood for every frame: [x, x²] · [miv, −½ iv]ᵀ + gconsts as one
+  /// matrix product, then a log-sum-exp over each pdf's components.
+  public func logLikelihoods(_ features: Matrix<Float>) -> Matrix<Float> {
+    var input = Matrix<Float>(rows: features.rows, cols: 2 * dim)
+    for t in 0..<features.rows {
       for d in 0..<dim {
         let x = features[t, d]
         input[t, d] = x
         input[t, dim + d] = x * x
       }
     }
-    var componentLikes = Matrix<Float>(rows: frames, cols: gaussians)
-    for t in 0..<frames {
-      componentLikes.data.replaceSubrange(t * gaussians..<(t + 1) * gaussians, with: stacked.gconsts)
-    }
-    input.data.withUnsafeBufferPointer { x in
-      stacked.parameters.data.withUnsafeBufferPointer { p in
-        componentLikes.data.withUnsafeMutableBufferPointer { out in
-          cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(frames), Int32(gaussians), Int32(2 * dim),
-                      1, x.baseAddress, Int32(2 * dim), p.baseAddress, Int32(2 * dim), 1, out.baseAddress, Int32(gaussians))
-        }
-      }
-    }
-    var result = Matrix<Float>(rows: frames, cols: numPdfs)
-    componentLikes.data.withUnsafeBufferPointer { likes in
-      for t in 0..<frames {
-        for pdf in 0..<numPdfs {
-          let start = t * gaussians + stacked.offsets[pdf], end = t * gaussians + stacked.offsets[pdf + 1]
-          result[t, pdf] = logSumExp(UnsafeBufferPointer(rebasing: likes[start..<end]))
+    var likes = input.multiplied(by: parameters, transposeOther: true)
+    let gaussians = gconsts.count, pdfs = offsets.count - 1
+    var result = Matrix<Float>(rows: features.rows, cols: pdfs)
+    likes.data.withUnsafeMutableBufferPointer { l in
+      for t in 0..<features.rows {
+        for g in 0..<gaussians { l[t * gaussians + g] += gconsts[g] }
+        for pdf in 0..<pdfs {
+          let range = t * gaussians + offsets[pdf]..<t * gaussians + offsets[pdf + 1]
+          result[t, pdf] = logSumExp(UnsafeBufferPointer(rebasing: l[range]))
         }
       }
     }
     return result
-  }
-
-  /// All components in one (gaussians × 2·dim) matrix [miv, −½ iv], their gconsts, and where
-  /// each pdf's components start.
-  private var stackedParameters: (parameters: Matrix<Float>, gconsts: [Float], offsets: [Int]) {
-    var offsets = [0]
-    for gmm in densities { offsets.append(offsets.last! + gmm.numComponents) }
-    var parameters = Matrix<Float>(rows: offsets.last!, cols: 2 * dim)
-    var gconsts: [Float] = []
-    gconsts.reserveCapacity(offsets.last!)
-    for (pdf, gmm) in densities.enumerated() {
-      for c in 0..<gmm.numComponents {
-        let row = offsets[pdf] + c
-        for d in 0..<dim {
-          parameters[row, d] = gmm.meansInvVars[c, d]
-          parameters[row, dim + d] = -0.5 * gmm.invVars[c, d]
-        }
-      }
-      gconsts += gmm.gconsts
-    }
-    return (parameters, gconsts, offsets)
   }
 }
 

@@ -17,6 +17,7 @@ public enum GmmComputeLikes: KaldiTool {
   public static func main(_ invocation: Invocation) throws -> Int32 {
     let args = try invocation.arguments(3)
     let model = try GmmModelFile.read(args[0]).acousticModel
+    let stacked = StackedGaussians(model)
     let features = try SequentialTableReader<MatrixHolder<Float>>(args[1])
     let writer = try TableWriter<MatrixHolder<Float>>(args[2])
     var done = 0
@@ -24,7 +25,7 @@ public enum GmmComputeLikes: KaldiTool {
       guard feats.cols == model.dim else {
         throw KaldiError("Features of utterance \(key) in \(args[1]) have dimension \(feats.cols), the model \(model.dim)")
       }
-      let likes = model.logLikelihoods(feats)
+      let likes = stacked.logLikelihoods(feats)
       if let bad = likes.data.firstIndex(where: { !$0.isFinite }) {
         throw KaldiError("Invalid answer (overflow or invalid variances/features?) for utterance \(key), frame \(bad / max(likes.cols, 1))")
       }
