@@ -4,15 +4,17 @@ LM weights 1..10 x word insertion penalties 0.0/0.5/1.0 (TIMIT's grid).
 
 Before: one decode-faster-mapped pass per grid point (acoustic scale 1/LMWT; the penalty
 added to the graph costs word arcs the same as the plain graph, so the plain graph is
-decoded). After: one latgen-faster-mapped pass, then lattice-scale | lattice-add-penalty |
-lattice-best-path per grid point, as steps/score.sh does. Both single-threaded, whole
-commands timed. Data: the real Kaldi TIMIT tri3 graph and the log-likelihoods of its 6 dev
+decoded), one after another as the recipes ran them. After: the recipes' decode stage now,
+steps/decode_mapped.sh with its default --nj 2: latgen-faster-mapped over two halves of the
+set at once, then lattice-scale | lattice-add-penalty | lattice-best-path per grid point,
+two at a time, as steps/score.sh does. Whole commands timed. Data: the real Kaldi TIMIT tri3 graph and the log-likelihoods of its 6 dev
 utterances, repeated --copies times. Prints seconds, the ratio, and at how many of the 10
 LM weights (penalty 0) the two give the same words.
 
-Usage: bench_decode_stage.py [--copies 10] <ksnn-binary> <work-dir>
+Usage: bench_decode_stage.py [--copies 10] [--nj 2] <ksnn-binary> <work-dir>
 """
 import argparse, os, subprocess, time
+from concurrent.futures import ThreadPoolExecutor
 
 import kaldiio
 
@@ -24,6 +26,7 @@ def run(cmd):
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--copies", type=int, default=10)
+    p.add_argument("--nj", type=int, default=2)
     p.add_argument("ksnn")
     p.add_argument("workdir")
     a = p.parse_args()
@@ -31,7 +34,12 @@ def main():
     os.makedirs(a.workdir, exist_ok=True)
     utts = list(kaldiio.load_ark(os.path.join(fx, "loglikes.ark")))
     ark = os.path.join(a.workdir, "loglikes.ark")
-    kaldiio.save_ark(ark, {f"c{c:03d}_{k}": m for c in range(a.copies) for k, m in utts})
+    every = {f"c{c:03d}_{k}": m for c in range(a.copies) for k, m in utts}
+    kaldiio.save_ark(ark, every)
+    keys = sorted(every)
+    for j in range(a.nj):   # the split steps/decode_mapped.sh makes: contiguous parts
+        part = keys[j * len(keys) // a.nj:(j + 1) * len(keys) // a.nj]
+        kaldiio.save_ark(os.path.join(a.workdir, f"loglikes.{j + 1}.ark"), {k: every[k] for k in part})
     frames = sum(m.shape[0] for _, m in utts) * a.copies
     k, mdl, hclg, w = a.ksnn, os.path.join(fx, "final.mdl"), os.path.join(fx, "HCLG.fst"), a.workdir
     lmwts, wips = range(1, 11), ["0.0", "0.5", "1.0"]
@@ -43,18 +51,22 @@ def main():
     before = time.perf_counter() - t
 
     t = time.perf_counter()
-    run(f"{k} latgen-faster-mapped --acoustic-scale=0.3162 --beam=13 --lattice-beam=8 --max-active=7000 {mdl} {hclg} ark:{ark} 'ark:|gzip -c > {w}/lat.1.gz'")
+    with ThreadPoolExecutor(a.nj) as pool:
+        list(pool.map(run, [f"{k} latgen-faster-mapped --acoustic-scale=0.3162 --beam=13 --lattice-beam=8 --max-active=7000 "
+                            f"{mdl} {hclg} ark:{w}/loglikes.{j}.ark 'ark:|gzip -c > {w}/lat.{j}.gz'" for j in range(1, a.nj + 1)]))
     generation = time.perf_counter() - t
-    for lmwt in lmwts:
-        for wip in wips:
-            run(f"{k} lattice-scale --inv-acoustic-scale={lmwt} 'ark:gunzip -c {w}/lat.1.gz |' ark:- | "
-                f"{k} lattice-add-penalty --word-ins-penalty={wip} ark:- ark:- | {k} lattice-best-path ark:- ark,t:{w}/new.{lmwt}_{wip}.tra")
+    with ThreadPoolExecutor(a.nj) as pool:
+        list(pool.map(run, [f"{k} lattice-scale --inv-acoustic-scale={lmwt} 'ark:gunzip -c {w}/lat.*.gz |' ark:- | "
+                            f"{k} lattice-add-penalty --word-ins-penalty={wip} ark:- ark:- | {k} lattice-best-path ark:- ark,t:{w}/new.{lmwt}_{wip}.tra"
+                            for lmwt in lmwts for wip in wips]))
     after = time.perf_counter() - t
 
-    same = sum(open(f"{w}/old.{l}_0.0.tra").read().split() == open(f"{w}/new.{l}_0.0.tra").read().split() for l in lmwts)
+    def words(f):
+        return sorted(open(f).read().splitlines())
+    same = sum(words(f"{w}/old.{l}_0.0.tra") == words(f"{w}/new.{l}_0.0.tra") for l in lmwts)
     print(f"frames: {frames} ({a.copies} x 6 utterances), grid: 10 LM weights x 3 penalties")
     print(f"before: 30 decode-faster-mapped passes: {before:.2f} s")
-    print(f"after: latgen-faster-mapped once ({generation:.2f} s) + 30 lattice best paths: {after:.2f} s")
+    print(f"after: latgen-faster-mapped once in {a.nj} jobs ({generation:.2f} s) + 30 lattice best paths, {a.nj} at a time: {after:.2f} s")
     print(f"ratio: {before / after:.2f}x; same words at {same} of 10 LM weights")
 
 

@@ -3,7 +3,8 @@
 # steps/decode.sh (GMMs): <decode-dir>/loglikes.scp (pdf log-likelihoods, one matrix per
 # utterance) split into --nj parts, one latgen-faster-mapped pass per part into lattices
 # (<decode-dir>/lat.JOB.gz, as Kaldi's decoders write them), then steps/score.sh (with
-# --phone-map for TIMIT PER) over the grid of LM weights and word insertion penalties.
+# --phone-map for TIMIT PER) over the grid of LM weights and word insertion penalties, and
+# the best pair's CTM with confidences where the lattices can be word-aligned.
 #
 # Usage: steps/decode_mapped.sh [--min-lmwt 1] [--max-lmwt 10] [--word-ins-penalty 0.0,0.5,1.0] [--nj 2]
 #          [--acwt A] [--phone-map FILE] [--decode-config FILE] <transition-model> <graph-dir> <data-dir> <decode-dir>
@@ -38,6 +39,6 @@ $utils/run.pl JOB=1:$jobs $dir/log/decode.JOB.log \
     scp:$dir/split$nj/loglikes.JOB.scp "ark:|gzip -c > $dir/lat.JOB.gz" \
   || { echo "$0: lattice generation failed; see $dir/log/decode.*.log" >&2; exit 1; }
 echo $jobs > $dir/num_jobs
-$(dirname "$0")/score.sh ${phone_map:+--phone-map $phone_map} --nj $nj --min-lmwt $min_lmwt --max-lmwt $max_lmwt \
+$(dirname "$0")/score.sh ${phone_map:+--phone-map $phone_map} --ctm-model $model --nj $nj --min-lmwt $min_lmwt --max-lmwt $max_lmwt \
   --word-ins-penalty $word_ins_penalty $data $graph $dir > $dir/log/score.log 2>&1 \
   || { echo "$0: scoring failed; see $dir/log/score.log" >&2; exit 1; }

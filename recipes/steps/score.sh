@@ -10,7 +10,8 @@
 # "<utt> w1 w2 ..."; or, from a decode without penalties, <decode-dir>/scoring/<LMWT>.tra or .txt.
 # Writes, per pair: <decode-dir>/wer_<LMWT>_<WIP> (wer_<LMWT> without penalties; compute-wer's
 # three lines) and scoring/<LMWT>[_<WIP>].sys (sclite-style table), and for the best pair
-# scoring_kaldi/best_wer, best_lmwt, best_wip and scoring_kaldi/wer_details/{per_utt,per_spk}.
+# scoring_kaldi/best_wer, best_lmwt, best_wip and scoring_kaldi/wer_details/{per_utt,per_spk};
+# with --ctm-model, the best pair's CTM with confidences in score_<LMWT>/<data>.ctm.
 set -euo pipefail
 
 # Begin configuration section.
@@ -23,6 +24,10 @@ fold_from=48
 fold_to=39
 special_symbol='***'
 nj=1                # best-path pipelines at a time
+ctm_model=          # transition model of the lattices: also write the best pair's CTM with
+                    # confidences (lattice-align-words with <lang>/phones/word_boundary.int, or
+                    # lattice-align-phones when --phone-map says the words are phones)
+ctm_beam=5          # lattice-prune beam before the CTM's MBR decoding (Kaldi's get_ctm_conf.sh)
 # End configuration section.
 
 echo "$0 $*"
@@ -39,6 +44,8 @@ Options:
   --mode <all|present|strict>  # how hypotheses missing for a reference count ($mode)
   --phone-map <file>      # TIMIT phones.60-48-39.map: fold ref and hyp ($fold_from -> $fold_to)
   --nj <int>              # best-path pipelines over the lattices at a time ($nj)
+  --ctm-model <mdl>       # transition model: write score_<LMWT>/<data>.ctm with confidences ($ctm_model)
+  --ctm-beam <float>      # lattice-prune beam before the MBR decoding of the CTM ($ctm_beam)
 USAGE
   exit 1
 fi
@@ -109,5 +116,32 @@ align-text --special-symbol="$special_symbol" ark:$dir/scoring/test_filt.txt ark
   | wer-per-utt-details --special-symbol="$special_symbol" > $dir/scoring_kaldi/wer_details/per_utt
 if [ -f $data/utt2spk ]; then
   wer-per-spk-details $data/utt2spk < $dir/scoring_kaldi/wer_details/per_utt > $dir/scoring_kaldi/wer_details/per_spk 2>/dev/null
+fi
+
+# The best pair's words with times and MBR confidences, as Kaldi's steps/get_ctm_conf.sh makes
+# them (lattice-prune | lattice-align-words | lattice-to-ctm-conf --decode-mbr=true), in
+# <decode-dir>/score_<LMWT>/<data>.ctm (utterance-relative times, words as symbols).
+if [ -n "$ctm_model" ] && ls $dir/lat.*.gz > /dev/null 2>&1; then
+  lmwt=$(cat $dir/scoring_kaldi/best_lmwt) wip=$(cat $dir/scoring_kaldi/best_wip 2>/dev/null || echo 0.0)
+  if [ -f $lang/phones/word_boundary.int ]; then
+    align="lattice-align-words $lang/phones/word_boundary.int $ctm_model ark:- ark:-"
+  elif [ -n "$phone_map" ]; then
+    align="lattice-align-phones $ctm_model ark:- ark:-"   # TIMIT: every word is one phone
+  else
+    align=
+    echo "$0: no $lang/phones/word_boundary.int (position-independent phones): no CTM" >&2
+  fi
+  if [ -n "$align" ]; then
+    mkdir -p $dir/score_$lmwt
+    ctm=$dir/score_$lmwt/$(basename $data).ctm
+    lattice-scale --inv-acoustic-scale=$lmwt "ark:gunzip -c $dir/lat.*.gz |" ark:- 2> $dir/scoring/log/ctm.log \
+      | lattice-add-penalty --word-ins-penalty=$wip ark:- ark:- 2>> $dir/scoring/log/ctm.log \
+      | lattice-prune --beam=$ctm_beam ark:- ark:- 2>> $dir/scoring/log/ctm.log \
+      | $align 2>> $dir/scoring/log/ctm.log \
+      | lattice-to-ctm-conf --decode-mbr=true ark:- - 2>> $dir/scoring/log/ctm.log \
+      | "$(dirname "$0")/../utils/int2sym.pl" -f 5 $lang/words.txt > $ctm.tmp \
+      && mv $ctm.tmp $ctm \
+      || { rm -f $ctm.tmp; echo "$0: CTM failed; see $dir/scoring/log/ctm.log" >&2; exit 1; }
+  fi
 fi
 cat $dir/scoring_kaldi/best_wer

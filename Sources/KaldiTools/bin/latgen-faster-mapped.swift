@@ -72,7 +72,10 @@ public enum LatgenFasterMapped: KaldiTool {
       // lattice beam, which also drops dead ends; an undeterminized lattice is connected.
       let unscale = LatticeScale(acoustic: scale.value != 0 ? 1 / Double(scale.value) : 1)
       if let compactWriter {
+        // Kaldi's pruned determinization keeps only paths within the lattice beam of the
+        // best; pruning before and after determinizing gives its lattice.
         var clat = try LatticeDeterminizer.determinize(raw, beam: opts.latticeBeam, options: opts.determinize)
+          .pruned(beam: Double(opts.latticeBeam))
         clat.scale(unscale)
         try compactWriter.write(key, clat)
       } else if let latticeWriter {

@@ -1,0 +1,1 @@
+lattice-align-phones --replace-output-symbols=true toy.mdl ark:lattices/e1.txt ark,t:-

@@ -1,0 +1,1 @@
+lattice-align-phones toy.mdl ark:lattices/e1.txt ark,t:-

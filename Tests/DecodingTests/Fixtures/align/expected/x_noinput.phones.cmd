@@ -1,0 +1,1 @@
+lattice-align-phones toy.mdl ark:/dev/null ark,t:-

@@ -1,0 +1,1 @@
+lattice-align-phones toy.mdl ark:lattices/e4.txt ark,t:-

@@ -1,0 +1,1 @@
+lattice-copy ark:lattices/x_one.txt ark,t:-

@@ -1,0 +1,1 @@
+lattice-copy ark:lattices/e1.txt ark,t:-
