@@ -43,6 +43,14 @@ import Testing
       "exp/lstm/final.mdl", "exp/v2/history.tsv", "exp/v2/decode_test/measures.json", "exp/lstm/decode_dev/scoring_kaldi/best_wer",
       "exp/training_curves.svg", "exp/zero_outputs.svg", "RESULTS",
     ] { #expect(fm.fileExists(atPath: dir + "/" + f), "\(f)") }
+    // The best pair's CTM with MBR confidences: one line per hypothesis phone of every utterance.
+    let decode = dir + "/exp/lstm/decode_dev"
+    let lmwt = try String(contentsOfFile: decode + "/scoring_kaldi/best_lmwt", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+    let ctm = (try? String(contentsOfFile: decode + "/score_\(lmwt)/dev.ctm", encoding: .utf8)) ?? ""
+    let ctmLines = ctm.split(separator: "\n").map { $0.split(separator: " ") }
+    #expect(!ctmLines.isEmpty && ctmLines.allSatisfy { $0.count == 6 && $0[1] == "1" && (Double($0[5]).map { (0...1).contains($0) } ?? false) }, "\(ctm.prefix(300))")
+    let devUtterances = Set(try String(contentsOfFile: dir + "/data/dev/text", encoding: .utf8).split(separator: "\n").map { $0.split(separator: " ")[0] })
+    #expect(Set(ctmLines.map { $0[0] }) == devUtterances)
     // PER per model on the realistic embedded corpus (two synthesizers, six voices, channel
     // and noise). Measured 2026-12-01: lstm 36.3 / 33.2, v2 40.3 / 34.5 (dev / test); the
     // recipe before the .PHN alignment, realignment and Kaldi's graph scales lost most phones

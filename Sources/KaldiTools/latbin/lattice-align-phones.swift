@@ -26,30 +26,12 @@ public enum LatticeAlignPhones: KaldiTool {
     let args = try invocation.arguments(3)
     let model = try TransitionModelReader.read(args[0])
     let reader = try SequentialTableReader<CompactLatticeHolder>(args[1])
-    let writer = try TableWriter<CompactLatticeHolder>(args[2])
-    var done = 0, errors = 0
+    var output = try AlignedLatticeWriter(.phones, args[2], outputErrorLats: outputErrorLats.value)
     while let (key, lattice) = try reader.next() {
       let (aligned, ok) = try phoneAlignLattice(lattice, model: model, reorder: reorder.value,
                                                  replaceOutputSymbols: replace.value, removeEpsilon: removeEpsilon.value)
-      if !ok {
-        errors += 1
-        if !outputErrorLats.value {
-          KaldiLog.warn("Lattice for \(key) did align correctly")   // sic, as Kaldi prints it
-        } else if aligned.start >= 0 {
-          KaldiLog.log("Outputting partial lattice for \(key)")
-          try writer.write(key, aligned.topSortedIfNeeded())
-        }
-      } else if aligned.start < 0 {
-        errors += 1
-        KaldiLog.warn("Lattice was empty for key \(key)")
-      } else {
-        done += 1
-        KaldiLog.vlog(2, "Aligned lattice for \(key)")
-        try writer.write(key, aligned.topSortedIfNeeded())
-      }
+      try output.write(key, aligned, ok: ok)
     }
-    try writer.close()
-    KaldiLog.log("Successfully aligned \(done) lattices; \(errors) had errors.")
-    return done > errors ? 0 : 1
+    return try output.finish()
   }
 }

@@ -29,36 +29,16 @@ public enum LatticeAlignWords: KaldiTool {
     let args = try invocation.arguments(4)
     let model = try TransitionModelReader.read(args[1])
     let reader = try SequentialTableReader<CompactLatticeHolder>(args[2])
-    let writer = try TableWriter<CompactLatticeHolder>(args[3])
+    var output = try AlignedLatticeWriter(.words, args[3], outputErrorLats: outputErrorLats.value)
     var info = try WordBoundaryInfo(file: args[0])
     (info.silenceLabel, info.partialWordLabel, info.reorder) = (Int32(silenceLabel.value), Int32(partialWordLabel.value), reorder.value)
-    var done = 0, errors = 0
     while let (key, lattice) = try reader.next() {
       let maxStates = maxExpand.value > 0 ? Int(1000 + maxExpand.value * Float(lattice.stateCount)) : 0
       let (aligned, ok) = try wordAlignLattice(lattice, model: model, info: info, maxStates: maxStates)
       if test.value && ok { try checkWordAligned(aligned, input: lattice, model: model, info: info) }
-      if !ok {
-        errors += 1
-        if !outputErrorLats.value {
-          KaldiLog.warn("Lattice for \(key) did not align correctly, producing no output.")
-        } else if aligned.start >= 0 {
-          KaldiLog.warn("Outputting partial lattice for \(key)")
-          try writer.write(key, aligned.topSortedIfNeeded())
-        } else {
-          KaldiLog.warn("Empty aligned lattice for \(key), producing no output.")
-        }
-      } else if aligned.start < 0 {
-        errors += 1
-        KaldiLog.warn("Lattice was empty for key \(key)")
-      } else {
-        done += 1
-        KaldiLog.vlog(2, "Aligned lattice for \(key)")
-        try writer.write(key, aligned.topSortedIfNeeded())
-      }
+      try output.write(key, aligned, ok: ok)
     }
-    try writer.close()
-    KaldiLog.log("Successfully aligned \(done) lattices; \(errors) had errors.")
-    return done > errors ? 0 : 1
+    return try output.finish()
   }
 
   /// Kaldi's `TestWordAlignedLattice`, reduced to what is decidable exactly: every arc is a
