@@ -1,3 +1,14 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Kaldi's `LogAdd` in double: log(eˣ + eʸ), the smaller term dropped below double precision.
+func logAdd(_ x: Double, _ y: Double) -> Double {
+  let (hi, lo) = x < y ? (y, x) : (x, y)
+  let diff = lo - hi
+  return diff >= log(Double.ulpOfOne) ? hi + log1p(exp(diff)) : hi
+}
+
 /// Graph operations on compact lattices that OpenFst provides to Kaldi's lattice tools:
 /// ⊕/⊗ of compact weights, epsilon removal, trimming and topological renumbering.
 extension CompactLatticeWeight {
@@ -5,6 +16,12 @@ extension CompactLatticeWeight {
   public func times(_ other: CompactLatticeWeight) -> CompactLatticeWeight {
     if isZero || other.isZero { return .zero }
     return CompactLatticeWeight(weight.times(other.weight), string + other.string)
+  }
+
+  /// Kaldi's `ApproxEqual` of compact weights: the same transition-ids and totals within
+  /// `delta` (OpenFst's kDelta by default; its shortest distance uses kShortestDelta, 1e-6).
+  public func approximatelyEquals(_ other: CompactLatticeWeight, delta: Float = 1.0 / 1024) -> Bool {
+    string == other.string && weight.approximatelyEquals(other.weight, delta: delta)
   }
 
   /// ⊕ of Kaldi's compact-lattice semiring: the better of the two (Kaldi's `Compare`), the
@@ -32,8 +49,10 @@ extension CompactLattice {
     kept[Int(start)] = true
     for s in 0..<stateCount { for arc in arcs[s] where arc.label != 0 { kept[Int(arc.next)] = true } }
     let order = isTopSorted ? Array(0..<stateCount) : epsilonPostOrder().reversed()
+    var rank = [Int](repeating: 0, count: stateCount)
+    for (i, s) in order.enumerated() { rank[s] = i }
     for s in order.reversed() where kept[s] {
-      let distance = fst.epsilonDistances(from: s)
+      let distance = fst.epsilonDistances(from: s, rank: rank)
       var merged: [Int32: [Int32: Int]] = [:]   // label → next → index in collected
       var collected: [CompactLatticeArc] = []
       var final = CompactLatticeWeight.zero
@@ -83,18 +102,26 @@ extension CompactLattice {
   }
 
   /// The best weight of an ε-path from `s` to each state it reaches through ε arcs (`s`
-  /// itself with ⊗-identity): the semiring's shortest distance over the ε-closure.
-  private func epsilonDistances(from s: Int) -> [Int: CompactLatticeWeight] {
-    var distance: [Int: CompactLatticeWeight] = [s: .one]
-    var stack = [s]
+  /// itself with ⊗-identity): OpenFst's shortest distance over the ε-closure, states taken in
+  /// topological order (`rank`), a distance replaced only by one that is not approximately
+  /// equal (so of two paths with the same total cost, the first found stays).
+  private func epsilonDistances(from s: Int, rank: [Int]) -> [Int: CompactLatticeWeight] {
+    var members = [s], seen: Set<Int> = [s], stack = [s]
     while let q = stack.popLast() {
-      let dq = distance[q]!
+      for arc in arcs[q] where arc.label == 0 && seen.insert(Int(arc.next)).inserted {
+        members.append(Int(arc.next))
+        stack.append(Int(arc.next))
+      }
+    }
+    members.sort { rank[$0] < rank[$1] }
+    var distance: [Int: CompactLatticeWeight] = [s: .one]
+    for q in members {
+      guard let dq = distance[q] else { continue }
       for arc in arcs[q] where arc.label == 0 {
-        let r = Int(arc.next)
-        let candidate = dq.times(arc.weight)
-        if let dr = distance[r], compare(candidate.weight, candidate.string, dr.weight, dr.string) <= 0 { continue }
-        distance[r] = candidate
-        stack.append(r)
+        let r = Int(arc.next), candidate = dq.times(arc.weight)
+        guard let dr = distance[r] else { distance[r] = candidate; continue }
+        let sum = dr.plus(candidate)
+        if !sum.approximatelyEquals(dr, delta: 1e-6) { distance[r] = sum }   // OpenFst's kShortestDelta
       }
     }
     return distance
@@ -185,6 +212,20 @@ extension CompactLattice {
     var newId = [Int32](repeating: -1, count: stateCount)
     for (i, s) in finished.reversed().enumerated() { newId[s] = Int32(i) }
     return newId
+  }
+
+  /// Kaldi's `LatticeForwardBackward` total: the log of the summed probabilities
+  /// exp(−graph − acoustic) of all paths.
+  public func totalLogLikelihood() throws -> Double {
+    guard start >= 0 else { return -.infinity }
+    var alpha = [Double](repeating: -.infinity, count: stateCount)
+    alpha[Int(start)] = 0
+    var total = -Double.infinity
+    for s in try topologicalOrder().map(Int.init) where alpha[s] > -.infinity {
+      for arc in arcs[s] { alpha[Int(arc.next)] = logAdd(alpha[Int(arc.next)], alpha[s] - arc.weight.weight.cost) }
+      if !finals[s].isZero { total = logAdd(total, alpha[s] - finals[s].weight.cost) }
+    }
+    return total
   }
 
   /// Kaldi's `CreateSuperFinal`: one final state with weight ⊗-identity and no arcs; the

@@ -95,12 +95,6 @@ public struct MinimumBayesRisk {
     return out
   }
 
-  private static func logAdd(_ x: Double, _ y: Double) -> Double {
-    let (hi, lo) = x < y ? (y, x) : (x, y)
-    let diff = lo - hi
-    return diff >= log(Double.ulpOfOne) ? hi + log1p(exp(diff)) : hi
-  }
-
   /// The three ways an arc's word meets bin q: in it (1), inserted before it (2), or the bin
   /// left to ε at the arc's end (3); costs of each for all q, and the choice per q.
   private func arcCosts(_ a: Arc, _ from: [Double], _ c: inout [Double], _ choice: inout [UInt8]) {
@@ -128,7 +122,7 @@ public struct MinimumBayesRisk {
     for j in stride(from: 1, through: q, by: 1) { a[1][j] = a[1][j - 1] + (hypothesis[j - 1] == 0 ? 0 : 1) }
     var c = [Double](repeating: 0, count: q + 1), choice = [UInt8](repeating: 0, count: q + 1)
     for n in stride(from: 2, through: nodes, by: 1) {
-      for k in incoming[n] { alpha[n] = Self.logAdd(alpha[n], alpha[arcs[k].start] + Double(arcs[k].loglike)) }
+      for k in incoming[n] { alpha[n] = logAdd(alpha[n], alpha[arcs[k].start] + Double(arcs[k].loglike)) }
       for k in incoming[n] {
         let arc = arcs[k]
         arcCosts(arc, a[arc.start], &c, &choice)

@@ -59,7 +59,7 @@ public enum ToolRegistry {
     ComputeCmvnStats.self, ApplyCmvn.self, AddDeltas.self, SpliceFeats.self, ComputeVad.self, TransformFeats.self,
     WavToDuration.self, WavCopy.self, ExtractSegments.self,
     ShowTransitions.self, HmmInfo.self, AliToPdf.self, AliToPhones.self, AnalyzeCounts.self,
-    DecodeFasterMapped.self, LatgenFasterMapped.self, LatticeCopyTool.self, LatticeScaleTool.self, LatticeAddPenalty.self, LatticeBestPath.self, Lattice1Best.self, LatticePrune.self, LatticeOracle.self, LatticeToNbest.self, NbestToLinear.self, LatticeAlignWords.self, LatticeAlignPhones.self, NbestToCtm.self, LatticeToCtmConf.self,
+    DecodeFasterMapped.self, LatgenFasterMapped.self, LatticeCopyTool.self, LatticeScaleTool.self, LatticeAddPenalty.self, LatticeBestPath.self, Lattice1Best.self, LatticePrune.self, LatticeOracle.self, LatticeToNbest.self, NbestToLinear.self, LatticeAlignWords.self, LatticeAlignWordsLexicon.self, LatticeAlignPhones.self, NbestToCtm.self, LatticeToCtmConf.self,
     InitMonoModel.self, AlignPhonesMapped.self, AlignEqualPhones.self,
     GmmInitMono.self, GmmAccStatsAli.self, GmmSumAccs.self, GmmEst.self, GmmComputeLikes.self, GmmBoostSilence.self, GmmInfo.self,
     BuildArpaLm.self, Arpa2Fst.self, MakeLexiconFst.self, MakeHmmFst.self,

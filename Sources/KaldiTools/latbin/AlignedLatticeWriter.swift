@@ -2,10 +2,11 @@ import Decoding
 import KaldiBase
 import KaldiIO
 
-/// Writes and counts what `lattice-align-words` or `lattice-align-phones` made of each
-/// lattice, worded as the Kaldi tool it stands for (the two say the same things differently).
+/// Writes and counts what `lattice-align-words`, `lattice-align-words-lexicon` or
+/// `lattice-align-phones` made of each lattice, worded as the Kaldi tool it stands for (they
+/// say the same things differently).
 struct AlignedLatticeWriter {
-  enum Tool { case words, phones }
+  enum Tool { case words, lexicon, phones }
   let tool: Tool
   let writer: TableWriter<CompactLatticeHolder>
   /// Write lattices that aligned with errors (e.g. forced out) as far as they got.
@@ -21,12 +22,16 @@ struct AlignedLatticeWriter {
     if !ok {
       errors += 1
       if !outputErrorLats {
-        KaldiLog.warn(tool == .words ? "Lattice for \(key) did not align correctly, producing no output."
-                                     : "Lattice for \(key) did align correctly", function: "main")   // sic, as Kaldi's
+        let message = switch tool {
+        case .words: "Lattice for \(key) did not align correctly, producing no output."
+        case .lexicon: "Lattice for \(key) did not align correctly"
+        case .phones: "Lattice for \(key) did align correctly"   // sic, as Kaldi's
+        }
+        KaldiLog.warn(message, function: "main")
       } else if aligned.start >= 0 {
-        if tool == .words { KaldiLog.warn("Outputting partial lattice for \(key)", function: "main") } else { KaldiLog.log("Outputting partial lattice for \(key)", function: "main") }
+        if tool != .phones { KaldiLog.warn("Outputting partial lattice for \(key)", function: "main") } else { KaldiLog.log("Outputting partial lattice for \(key)", function: "main") }
         try writer.write(key, aligned.topSortedIfNeeded())
-      } else if tool == .words {
+      } else if tool != .phones {
         KaldiLog.warn("Empty aligned lattice for \(key), producing no output.", function: "main")
       }
     } else if aligned.start < 0 {
@@ -37,6 +42,12 @@ struct AlignedLatticeWriter {
       KaldiLog.vlog(2, "Aligned lattice for \(key)", function: "main")
       try writer.write(key, aligned.topSortedIfNeeded())
     }
+  }
+
+  /// Writes the input lattice as it was (`--output-if-empty`); counted as failed.
+  mutating func passThrough(_ key: String, _ lattice: CompactLattice) throws {
+    errors += 1
+    try writer.write(key, lattice)
   }
 
   /// Closes the output; the exit status: success when more lattices aligned than failed.

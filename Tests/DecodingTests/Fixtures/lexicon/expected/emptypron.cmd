@@ -1,0 +1,1 @@
+lattice-align-words-lexicon lexE.int ../align/toy.mdl ark:lattices/emptypron.txt ark,t:-

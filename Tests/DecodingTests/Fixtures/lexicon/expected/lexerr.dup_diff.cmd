@@ -1,0 +1,1 @@
+lattice-align-words-lexicon lexdup_diff.int ../align/toy.mdl ark:lattices/basic.txt ark,t:-

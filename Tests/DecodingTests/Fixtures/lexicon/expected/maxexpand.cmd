@@ -1,0 +1,1 @@
+lattice-align-words-lexicon --max-expand=0.001 lexA.int ../align/toy.mdl ark:lattices/maxexpand.txt ark,t:-

@@ -1,0 +1,1 @@
+lattice-align-words-lexicon --test=true lexN.int ../align/toy.mdl ark:lattices/newword.txt ark,t:-

@@ -1,0 +1,1 @@
+lattice-align-words-lexicon --reorder=false lexA.int ../align/toy.mdl ark:lattices/noreorder.txt ark,t:-

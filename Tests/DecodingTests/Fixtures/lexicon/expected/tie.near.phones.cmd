@@ -1,0 +1,1 @@
+lattice-align-phones ../align/toy.mdl ark:lattices/tie_near.txt ark,t:-

@@ -1,0 +1,1 @@
+lattice-align-phones ../align/toy.mdl ark:lattices/tie.txt ark,t:-

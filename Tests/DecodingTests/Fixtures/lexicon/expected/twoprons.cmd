@@ -1,0 +1,1 @@
+lattice-align-words-lexicon lexB.int ../align/toy.mdl ark:lattices/twoprons.txt ark,t:-

@@ -1,0 +1,1 @@
+lattice-align-words-lexicon lexA.int toy.mdl
