@@ -32,6 +32,9 @@ def main():
     a = p.parse_args()
     fx = os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../Tests/DecodingTests/Fixtures/tri3")
     os.makedirs(a.workdir, exist_ok=True)
+    for f in os.listdir(a.workdir):   # lattices of an earlier run with another --nj
+        if f.startswith("lat.") and f.endswith(".gz"):
+            os.remove(os.path.join(a.workdir, f))
     utts = list(kaldiio.load_ark(os.path.join(fx, "loglikes.ark")))
     ark = os.path.join(a.workdir, "loglikes.ark")
     every = {f"c{c:03d}_{k}": m for c in range(a.copies) for k, m in utts}

@@ -25,8 +25,9 @@ fold_to=39
 special_symbol='***'
 nj=1                # best-path pipelines at a time
 ctm_model=          # transition model of the lattices: also write the best pair's CTM with
-                    # confidences (lattice-align-words with <lang>/phones/word_boundary.int, or
-                    # lattice-align-phones when --phone-map says the words are phones)
+                    # confidences (lattice-align-words with <lang>/phones/word_boundary.int,
+                    # lattice-align-words-lexicon with align_lexicon.int, or lattice-align-phones
+                    # when --phone-map says the words are phones)
 ctm_beam=5          # lattice-prune beam before the CTM's MBR decoding (Kaldi's get_ctm_conf.sh)
 # End configuration section.
 
@@ -123,13 +124,15 @@ fi
 # <decode-dir>/score_<LMWT>/<data>.ctm (utterance-relative times, words as symbols).
 if [ -n "$ctm_model" ] && ls $dir/lat.*.gz > /dev/null 2>&1; then
   lmwt=$(cat $dir/scoring_kaldi/best_lmwt) wip=$(cat $dir/scoring_kaldi/best_wip 2>/dev/null || echo 0.0)
-  if [ -f $lang/phones/word_boundary.int ]; then
-    align="lattice-align-words $lang/phones/word_boundary.int $ctm_model ark:- ark:-"
-  elif [ -n "$phone_map" ]; then
+  if [ -n "$phone_map" ]; then
     align="lattice-align-phones $ctm_model ark:- ark:-"   # TIMIT: every word is one phone
+  elif [ -f $lang/phones/word_boundary.int ]; then
+    align="lattice-align-words $lang/phones/word_boundary.int $ctm_model ark:- ark:-"
+  elif [ -f $lang/phones/align_lexicon.int ]; then
+    align="lattice-align-words-lexicon $lang/phones/align_lexicon.int $ctm_model ark:- ark:-"
   else
     align=
-    echo "$0: no $lang/phones/word_boundary.int (position-independent phones): no CTM" >&2
+    echo "$0: neither $lang/phones/word_boundary.int nor $lang/phones/align_lexicon.int: no CTM" >&2
   fi
   if [ -n "$align" ]; then
     mkdir -p $dir/score_$lmwt

@@ -34,4 +34,6 @@ make-hmm-fst --print-args=false --transition-scale=$transition_scale --self-loop
 fstarcsort --sort_type=olabel $dir/H.fst | fstcompose - $dir/LG.fst | fstarcsort --sort_type=ilabel > $dir/HCLG.fst
 rm $dir/disambig_to_eps.txt
 cp $lang/words.txt $lang/phones.txt $dir/
+mkdir -p $dir/phones   # what scoring needs for CTMs, as Kaldi's mkgraph.sh copies it
+for f in $lang/phones/word_boundary.* $lang/phones/align_lexicon.*; do [ -f $f ] && cp $f $dir/phones/; done
 echo "$0: $dir/HCLG.fst: $(fstinfo $dir/HCLG.fst | awk '/# of states/ {s = $NF} /# of arcs/ {a = $NF} END {print s " states, " a " arcs"}')"

@@ -4,7 +4,7 @@
 #   dict dir: lexicon.txt (word phone ...), silence_phones.txt, nonsilence_phones.txt,
 #             optional_silence.txt
 #   lang dir: phones.txt, words.txt, L.fst, L_disambig.fst, topo, oov.{txt,int},
-#             phones/{silence,nonsilence,optional_silence,disambig}.{txt,int,csl}
+#             phones/{silence,nonsilence,optional_silence,disambig}.{txt,int,csl}, phones/align_lexicon.{txt,int}
 set -euo pipefail
 
 # Begin configuration section.
@@ -50,6 +50,16 @@ for f in silence nonsilence optional_silence disambig; do
   ids < $lang/phones/$f.txt > $lang/phones/$f.int
   paste -sd: $lang/phones/$f.int > $lang/phones/$f.csl
 done
+
+# phones/align_lexicon.{txt,int}, as Kaldi writes it for lattice-align-words-lexicon (word
+# alignment and CTMs with position-independent phones): "<word> <word> <phones>" per
+# pronunciation and "<eps> <eps> <optional silence>".
+{ echo "<eps> <eps> $(cat $src/optional_silence.txt)"
+  awk '{printf "%s %s", $1, $1; for (n = 2; n <= NF; n++) printf " %s", $n; printf "\n"}' $src/lexicon.txt
+} | LC_ALL=C sort -u > $lang/phones/align_lexicon.txt
+awk 'NR == FNR {w[$1] = $2; next} FILENAME == ARGV[2] {p[$1] = $2; next}
+     {printf "%s %s", w[$1], w[$2]; for (n = 3; n <= NF; n++) printf " %s", p[$n]; printf "\n"}' \
+  $lang/words.txt $lang/phones.txt $lang/phones/align_lexicon.txt > $lang/phones/align_lexicon.int
 
 silphone=; [ "$sil_prob" != 0 ] && silphone=$(cat $src/optional_silence.txt)
 make-lexicon-fst --print-args=false --silence-phone="$silphone" --silence-prob=$sil_prob $src/lexicon.txt - \
