@@ -124,12 +124,15 @@ fi
 # <decode-dir>/score_<LMWT>/<data>.ctm (utterance-relative times, words as symbols).
 if [ -n "$ctm_model" ] && ls $dir/lat.*.gz > /dev/null 2>&1; then
   lmwt=$(cat $dir/scoring_kaldi/best_lmwt) wip=$(cat $dir/scoring_kaldi/best_wip 2>/dev/null || echo 0.0)
+  # ksnn's own graphs have their self-loops before the forward transitions (<lang>/reorder);
+  # Kaldi's graphs reorder them, the aligners' default.
+  reorder=true; [ -f $lang/reorder ] && reorder=$(cat $lang/reorder)
   if [ -n "$phone_map" ]; then
-    align="lattice-align-phones $ctm_model ark:- ark:-"   # TIMIT: every word is one phone
+    align="lattice-align-phones --reorder=$reorder $ctm_model ark:- ark:-"   # TIMIT: every word is one phone
   elif [ -f $lang/phones/word_boundary.int ]; then
-    align="lattice-align-words $lang/phones/word_boundary.int $ctm_model ark:- ark:-"
+    align="lattice-align-words --reorder=$reorder $lang/phones/word_boundary.int $ctm_model ark:- ark:-"
   elif [ -f $lang/phones/align_lexicon.int ]; then
-    align="lattice-align-words-lexicon $lang/phones/align_lexicon.int $ctm_model ark:- ark:-"
+    align="lattice-align-words-lexicon --reorder=$reorder $lang/phones/align_lexicon.int $ctm_model ark:- ark:-"
   else
     align=
     echo "$0: neither $lang/phones/word_boundary.int nor $lang/phones/align_lexicon.int: no CTM" >&2

@@ -36,4 +36,7 @@ rm $dir/disambig_to_eps.txt
 cp $lang/words.txt $lang/phones.txt $dir/
 mkdir -p $dir/phones   # what scoring needs for CTMs, as Kaldi's mkgraph.sh copies it
 for f in $lang/phones/word_boundary.* $lang/phones/align_lexicon.*; do [ -f $f ] && cp $f $dir/phones/; done
+# make-hmm-fst puts each self-loop before its state's forward transition, where Kaldi's
+# mkgraph.sh reorders them after it; the lattice aligners must be told (--reorder=false).
+echo false > $dir/reorder
 echo "$0: $dir/HCLG.fst: $(fstinfo $dir/HCLG.fst | awk '/# of states/ {s = $NF} /# of arcs/ {a = $NF} END {print s " states, " a " arcs"}')"
