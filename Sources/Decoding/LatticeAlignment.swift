@@ -18,13 +18,11 @@ public struct WordBoundaryInfo: Sendable {
 
   /// Reads `<phone-id> nonword|begin|end|internal|singleton` lines.
   public init(file rxfilename: String) throws {
-    let bytes = try InputStream.readWhole(rxfilename)
-    guard !(bytes.count >= 2 && bytes[0] == 0 && bytes[1] == UInt8(ascii: "B")) else {
-      throw KaldiError("Not expecting binary word-boundary file: \(rxfilename)")
-    }
+    let lines = try InputStream.readLines(rxfilename)
+    guard !(lines.first?.hasPrefix("\0B") ?? false) else { throw KaldiError("Not expecting binary word-boundary file: \(rxfilename)") }
     types = []
     var lineNumber = 0
-    for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).dropLast(bytes.last == UInt8(ascii: "\n") ? 1 : 0) {
+    for line in lines {
       lineNumber += 1
       let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" })
       let named: [Substring: PhoneType] = ["nonword": .nonword, "begin": .begin, "end": .end, "internal": .wordInternal, "singleton": .singleton]

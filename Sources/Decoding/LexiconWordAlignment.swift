@@ -18,9 +18,8 @@ public struct AlignLexicon: Sendable {
   /// Reads the lexicon; a line with an empty field or fewer than two integers is an error, as
   /// in Kaldi.
   public init(file rxfilename: String) throws {
-    let text = String(decoding: try InputStream.readWhole(rxfilename), as: UTF8.self)
     var entries: [[Int32]] = []
-    for line in text.split(separator: "\n", omittingEmptySubsequences: false).dropLast(text.hasSuffix("\n") ? 1 : 0) {
+    for line in try InputStream.readLines(rxfilename) {
       let fields = line.split(omittingEmptySubsequences: false, whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" })
       let entry = fields.compactMap { Int32($0) }
       guard entry.count == fields.count, entry.count >= 2 else {

@@ -262,6 +262,13 @@ public enum RxFilename: Equatable {
 }
 
 extension InputStream {
+  /// The lines of a text file (file, `-` or `command |`) without their newlines; a last line
+  /// without a newline counts, an empty file has none.
+  public static func readLines(_ rxfilename: String) throws -> [String] {
+    let text = String(decoding: try readWhole(rxfilename), as: UTF8.self)
+    return text.split(separator: "\n", omittingEmptySubsequences: false).dropLast(text.hasSuffix("\n") || text.isEmpty ? 1 : 0).map(String.init)
+  }
+
   /// Every byte of `rxfilename` (file, `-` or `command |`).
   public static func readWhole(_ rxfilename: String) throws -> [UInt8] {
     let stream = try InputStream.open(rxfilename)
