@@ -22,7 +22,7 @@ public struct LatticeDecoderOptions: Sendable {
     po.register("prune-interval", s, \.pruneInterval, "Interval (in frames) at which to prune tokens")
     po.register("determinize-lattice", s, \.determinizeLattice, "If true, determinize the lattice (lattice-determinization, keeping only best pdf-sequence for each word-sequence).")
     po.register("beam-delta", s, \.beamDelta, "Increment used in decoding-- this parameter is obscure and relates to a speedup in the way the max-active constraint is applied.  Larger is more accurate.")
-    po.register("hash-ratio", s, \.hashRatio, "Setting used in decoder to control hash behavior")
+    po.register("hash-ratio", s, \.hashRatio, "Setting used in decoder to control hash behavior (accepted for compatibility; ksnn's token table needs no hash)")
     po.register("prune-scale", s, \.pruneScale, "Scale used in pruning (0.1 should be fine)")
     DeterminizeLatticeOptions.register(po, s, \.determinize)
   }

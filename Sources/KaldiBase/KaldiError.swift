@@ -1,4 +1,5 @@
-/// A failure a Kaldi tool reports as one `ERROR (...)` line before exiting with status 1.
+/// A failure a Kaldi tool reports as one `ERROR (...)` line before exiting with status 255
+/// (`errorStatus`, as a Kaldi binary whose `main` returns -1).
 ///
 /// The message is complete on its own: it names the file, key and byte offset or line
 /// where that makes sense, because users see nothing else.

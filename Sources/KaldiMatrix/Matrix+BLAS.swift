@@ -29,14 +29,8 @@ extension Matrix where Element == Float {
 /// jobs side by side (`--nj`), and idle OpenBLAS workers otherwise spin on the other cores.
 public enum BLASThreads {
   public static func set(_ count: Int) { openblas_set_num_threads(Int32(max(1, count))) }
-  public static var current: Int { Int(openblas_get_num_threads()) }
 }
 
-/// `Σ a[i]·b[i]` over `count` floats through `cblas_sdot`, the reduction Kaldi's `VecVec` uses.
-@inlinable
-public func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ count: Int) -> Float {
-  cblas_sdot(Int32(count), a, 1, b, 1)
-}
 
 /// `Σ a[i]·b[i]` for short vectors, without a BLAS call: two SIMD8 accumulators (the sum is
 /// reassociated, as BLAS does too). For the per-frame filterbank and energy sums.

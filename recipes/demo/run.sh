@@ -8,7 +8,7 @@
 # embedded-corpus recipe (egs/mini_timit/s5).
 # Logs go to exp/demo/log/*.log and exp/demo/make_*/log, as a Kaldi recipe's do.
 #
-# Usage: recipes/demo/run.sh [--stage N] [--nj N]     (from the repository root; `make run` calls it)
+# Usage: recipes/demo/run.sh [--stage N] [--nj N]     (from the repository root; `make demo` calls it)
 set -euo pipefail
 stage=0
 nj=2

@@ -87,9 +87,6 @@ public final class StreamingDecoder {
     encoderAccumulator.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
   }
 
-  /// The outputs of each layer for the last frame, the (encoded) input first.
-  public var layerOutputs: [[Float]] { buffers }
-
   /// Log-posteriors of one frame (`inputDim` features) into `out` (`outputDim` values).
   public func step(_ frame: UnsafePointer<Float>, into out: inout [Float]) {
     let c = model.config
