@@ -43,6 +43,8 @@ train=data/train_clean_100 dev=data/dev_clean
 
 . utils/stages.sh
 model=exp/mono/final.mdl graph=exp/mono/graph
+# The model's pdf count, asked for where a stage needs it (the model exists from stage 1 on).
+num_pdfs() { hmm-info --print-args=false $model 2> exp/hmm_info.log | awk '/pdfs/ { print $NF }'; }
 [ -n "$ali_dir" ] && { model=$ali_dir/final.mdl; graph=$graph_dir; }
 
 if run_stage 0; then
@@ -93,7 +95,6 @@ if run_stage 2; then
   touch exp/.done.2
 fi
 
-npdf=$(hmm-info --print-args=false $model 2> /dev/null | awk '/pdfs/ { print $NF }')
 
 if run_stage 3; then
   mkdir -p exp/targets
@@ -135,7 +136,7 @@ if run_stage 3; then
     ali-to-pdf $model "ark:gunzip -c $last/ali_train_clean_100/ali.1.gz |" ark:exp/targets/train.ark 2> exp/targets/ali_to_pdf_train.log
     ali-to-pdf $model "ark:gunzip -c $last/ali_dev_clean/ali.1.gz |" ark:exp/targets/dev.ark 2> exp/targets/ali_to_pdf_dev.log
   fi
-  analyze-counts --binary=false --counts-dim=$npdf ark:exp/targets/train.ark exp/targets/train_pdf.counts 2> exp/targets/analyze_counts.log
+  analyze-counts --binary=false --counts-dim=$(num_pdfs) ark:exp/targets/train.ark exp/targets/train_pdf.counts 2> exp/targets/analyze_counts.log
   touch exp/.done.3
 fi
 
@@ -143,7 +144,7 @@ fi
 if run_stage 4; then
   log "Stage 4: training $models"
   steps/train_am.sh --models "$models" --train-opts "$train_opts" --splice $splice --seeds "$seeds" --force $(forced_at 4) --nj $nj \
-    $npdf $train ark:exp/targets/train.ark $dev ark:exp/targets/dev.ark exp
+    $(num_pdfs) $train ark:exp/targets/train.ark $dev ark:exp/targets/dev.ark exp
 fi
 
 if run_stage 5; then

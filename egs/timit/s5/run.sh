@@ -65,6 +65,8 @@ if run_stage 0; then
 fi
 
 model=exp/mono/final.mdl
+# The model's pdf count, asked for where a stage needs it (the model exists from stage 1 on).
+num_pdfs() { hmm-info --print-args=false $model 2> exp/hmm_info.log | awk '/pdfs/ { print $NF }'; }
 graph=exp/mono/graph
 if [ -n "$ali_dir" ]; then model=$ali_dir/final.mdl; graph=$graph_dir; fi
 
@@ -87,7 +89,7 @@ if run_stage 1; then
     init-mono-model data/lang/topo exp/mono/final.mdl 2> exp/init_mono_model.log
     utils/mkgraph.sh data/lang_test_bg exp/mono $graph > exp/mkgraph.log
   fi
-  log "  $(wc -l < $dict/nonsilence_phones.txt) phones + sil; $(hmm-info --print-args=false $model 2> /dev/null | awk '/pdfs/ { print $NF }') pdfs in $model"
+  log "  $(wc -l < $dict/nonsilence_phones.txt) phones + sil; $(num_pdfs) pdfs in $model"
   touch exp/.done.1
 fi
 
@@ -106,7 +108,6 @@ if run_stage 2; then
   touch exp/.done.2
 fi
 
-npdf=$(hmm-info --print-args=false $model 2> /dev/null | awk '/pdfs/ { print $NF }')
 
 if run_stage 3; then
   mkdir -p exp/targets
@@ -131,7 +132,7 @@ if run_stage 3; then
       ali-to-pdf $model "ark:gunzip -c $ali/ali.1.gz |" ark:exp/targets/$set.ark 2> exp/targets/ali_to_pdf_$set.log
     done
   fi
-  analyze-counts --binary=false --counts-dim=$npdf ark:exp/targets/train.ark exp/targets/train_pdf.counts 2> exp/targets/analyze_counts.log
+  analyze-counts --binary=false --counts-dim=$(num_pdfs) ark:exp/targets/train.ark exp/targets/train_pdf.counts 2> exp/targets/analyze_counts.log
   touch exp/.done.3
 fi
 
@@ -139,7 +140,7 @@ fi
 if run_stage 4; then
   log "Stage 4: training $models"
   steps/train_am.sh --models "$models" --train-opts "$train_opts" --splice $splice --seeds "$seeds" --force $(forced_at 4) --nj $nj \
-    $npdf $train ark:exp/targets/train.ark data/dev ark:exp/targets/dev.ark exp
+    $(num_pdfs) $train ark:exp/targets/train.ark data/dev ark:exp/targets/dev.ark exp
 fi
 
 if run_stage 5; then
