@@ -250,6 +250,12 @@ struct WordAlignmentRules: AlignmentRules {
     let p0 = model.phone(of: first), p1 = model.phone(of: last)
     let (t0, t1) = (try info.type(of: p0), try info.type(of: p1))
     guard (t0 == .singleton && p0 == p1) || (t0 == .begin && t1 == .end) else { return false }
+    return reachesFinal(tids)
+  }
+
+  /// Whether the last phone of `tids` took its final transition (followed, in reordered
+  /// graphs, only by self-loops).
+  private func reachesFinal(_ tids: [Int32]) -> Bool {
     var i = tids.count - 1
     if info.reorder { while i > 0 && model.isSelfLoop(tids[i]) { i -= 1 } }
     return model.isFinal(tids[i])
@@ -274,12 +280,8 @@ struct WordAlignmentRules: AlignmentRules {
       fail("Partial word detected at end of utterance", function: "OutputArcForce")
       return AlignedUnit(label: partialWordLabel, tids: tids)
     }
-    if !failed {
-      var i = tids.count - 1
-      if info.reorder { while i > 0 && model.isSelfLoop(tids[i]) { i -= 1 } }
-      if !model.isFinal(tids[i]) {
-        fail("Broken silence arc at end of utterance (does not reach end of silence)", function: "OutputArcForce")
-      }
+    if !failed && !reachesFinal(tids) {
+      fail("Broken silence arc at end of utterance (does not reach end of silence)", function: "OutputArcForce")
     }
     return AlignedUnit(label: silenceLabel, tids: tids)
   }
@@ -304,9 +306,7 @@ public func wordAlignLattice(_ lattice: CompactLattice, model: TransitionModel, 
   var temporary: Set<Int32> = []
   if info.partialWordLabel == 0 { temporary.insert(rules.partialWordLabel) }
   if info.silenceLabel == 0 { temporary.insert(rules.silenceLabel) }
-  for s in 0..<aligned.stateCount {
-    for k in aligned.arcs[s].indices where temporary.contains(aligned.arcs[s][k].label) { aligned.arcs[s][k].label = 0 }
-  }
+  aligned.makeEpsilon(temporary)
   return (aligned, !overflow && !rules.failed && lattice.start >= 0)
 }
 
@@ -374,6 +374,20 @@ public func phoneAlignLattice(_ lattice: CompactLattice, model: TransitionModel,
 }
 
 extension CompactLattice {
+  /// OpenFst's `RemoveSomeInputSymbols` for this acceptor: arcs labelled with one of `labels`
+  /// become ε arcs (the aligners' temporary labels for silence and partial words).
+  mutating func makeEpsilon(_ labels: Set<Int32>) {
+    guard !labels.isEmpty else { return }
+    for s in arcs.indices { for k in arcs[s].indices where labels.contains(arcs[s][k].label) { arcs[s][k].label = 0 } }
+  }
+
+  /// The first transition-id that `model` does not have, if any: a lattice of another model.
+  public func firstTransitionId(notIn model: TransitionModel) -> Int32? {
+    for stateArcs in arcs { for arc in stateArcs { if let bad = arc.weight.string.first(where: { !model.isValid(transitionId: $0) }) { return bad } } }
+    for final in finals { if let bad = final.string.first(where: { !model.isValid(transitionId: $0) }) { return bad } }
+    return nil
+  }
+
   /// OpenFst's kIDeterministic without kIEpsilons: no arc labelled 0 and no two arcs of a
   /// state with one label.
   var isInputDeterministicWithoutEpsilons: Bool {

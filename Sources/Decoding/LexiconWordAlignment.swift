@@ -19,12 +19,12 @@ public struct AlignLexicon: Sendable {
   /// in Kaldi.
   public init(file rxfilename: String) throws {
     var entries: [[Int32]] = []
-    for line in try InputStream.readLines(rxfilename) {
+    for (number, line) in try InputStream.readLines(rxfilename).enumerated() {
       let fields = line.split(omittingEmptySubsequences: false, whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" })
       let entry = fields.compactMap { Int32($0) }
       guard entry.count == fields.count, entry.count >= 2 else {
         KaldiLog.warn("Lexicon line '\(line)' is invalid", function: "ReadLexiconForWordAlign")
-        throw KaldiError("Error reading alignment lexicon from \(rxfilename)")
+        throw KaldiError("Error reading alignment lexicon from \(rxfilename) (line \(number + 1))")
       }
       entries.append(entry)
     }
@@ -291,8 +291,6 @@ public func wordAlignLatticeLexicon(_ lattice: CompactLattice, model: Transition
   var aligner = LexiconWordAligner(phoneAligned, model: model, lexicon: lexicon, maxStates: maxStates, partialWordLabel: partialWordLabel)
   guard let raw = try aligner.align() else { return (CompactLattice(), false) }
   var aligned = raw.trimmed().removingEpsilons()
-  for s in 0..<aligned.stateCount {
-    for k in aligned.arcs[s].indices where aligned.arcs[s][k].label == AlignLexicon.temporaryEpsilon { aligned.arcs[s][k].label = 0 }
-  }
+  aligned.makeEpsilon([AlignLexicon.temporaryEpsilon])
   return (aligned, !aligner.failed && phonesOk)
 }

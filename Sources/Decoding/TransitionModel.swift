@@ -47,6 +47,11 @@ public struct TransitionModel: Sendable {
   private let stateToId: [Int32]
   private let idToState: [Int32]
   private let idToPdf: [Int32]
+  /// Destination HMM state, self-loop and final-transition flags per transition-id, so that
+  /// the lattice aligners' per-frame questions are lookups.
+  private let idToDestination: [Int32]
+  private let idIsSelfLoop: [Bool]
+  private let idIsFinal: [Bool]
   public let numPdfs: Int
 
   public var numTransitionStates: Int { tuples.count }
@@ -74,14 +79,20 @@ public struct TransitionModel: Sendable {
     }
     var idToState = [Int32](repeating: 0, count: Int(next))
     var idToPdf = [Int32](repeating: 0, count: Int(next))
+    var idToDestination = [Int32](repeating: 0, count: Int(next))
+    var idIsSelfLoop = [Bool](repeating: false, count: Int(next))
+    var idIsFinal = [Bool](repeating: false, count: Int(next))
     for s in 1..<(tuples.count + 1) {
       let t = tuples[s - 1]
       let entry = try topology.entry(forPhone: t.phone)
       for tid in Int(stateToId[s])..<Int(stateToId[s + 1]) {
         idToState[tid] = Int32(s)
         let index = tid - Int(stateToId[s])
-        let selfLoop = entry[Int(t.hmmState)].transitions[index].destination == t.hmmState
-        idToPdf[tid] = selfLoop ? t.selfLoopPdf : t.forwardPdf
+        let destination = entry[Int(t.hmmState)].transitions[index].destination
+        idToDestination[tid] = destination
+        idIsSelfLoop[tid] = destination == t.hmmState
+        idIsFinal[tid] = Int(destination) + 1 == entry.count
+        idToPdf[tid] = idIsSelfLoop[tid] ? t.selfLoopPdf : t.forwardPdf
       }
     }
     guard logProbs.count == Int(next) else {
@@ -90,6 +101,7 @@ public struct TransitionModel: Sendable {
     self.stateToId = stateToId
     self.idToState = idToState
     self.idToPdf = idToPdf
+    (self.idToDestination, self.idIsSelfLoop, self.idIsFinal) = (idToDestination, idIsSelfLoop, idIsFinal)
     numPdfs = pdfs
   }
 
@@ -103,28 +115,12 @@ public struct TransitionModel: Sendable {
   public func transitionCount(ofState s: Int) -> Int { Int(stateToId[s + 1] - stateToId[s]) }
   public func transitionProbability(_ tid: Int32) -> Float { expf(logProbs[Int(tid)]) }
 
-  private func transition(_ tid: Int32) -> (tuple: Tuple, index: Int, entry: [HmmTopology.State]) {
-    let s = Int(idToState[Int(tid)])
-    let tuple = tuples[s - 1]
-    // Entries exist for every tuple's phone: checked in init.
-    return (tuple, Int(tid - stateToId[s]), (try? topology.entry(forPhone: tuple.phone)) ?? [])
-  }
-
   /// Whether `tid` loops back to its own HMM state.
-  public func isSelfLoop(_ tid: Int32) -> Bool {
-    let (tuple, index, entry) = transition(tid)
-    return entry[Int(tuple.hmmState)].transitions[index].destination == tuple.hmmState
-  }
+  public func isSelfLoop(_ tid: Int32) -> Bool { idIsSelfLoop[Int(tid)] }
 
   /// Whether `tid` goes to the final (non-emitting) state of its phone's HMM.
-  public func isFinal(_ tid: Int32) -> Bool {
-    let (tuple, index, entry) = transition(tid)
-    return Int(entry[Int(tuple.hmmState)].transitions[index].destination) + 1 == entry.count
-  }
+  public func isFinal(_ tid: Int32) -> Bool { idIsFinal[Int(tid)] }
 
   /// The destination HMM state of `tid`.
-  public func destination(of tid: Int32) -> Int32 {
-    let (tuple, index, entry) = transition(tid)
-    return entry[Int(tuple.hmmState)].transitions[index].destination
-  }
+  public func destination(of tid: Int32) -> Int32 { idToDestination[Int(tid)] }
 }

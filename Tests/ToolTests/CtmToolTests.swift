@@ -71,6 +71,14 @@ import Testing
     #expect(map.stdoutText == (try expected("random300.ac05.d4.sil_nombr.ctm")))
   }
 
+  @Test func cyclicLatticeIsAnErrorNamingItsKey() throws {
+    let ws = try Workspace()
+    try ws.write("cyclic.txt", "u1\n0\t1\t5\t1,1,1_1\n1\t0\t6\t1,1,2\n1\t0,0,\n\n")
+    let run = try Ksnn.run(["lattice-to-ctm-conf", "ark:" + ws.path + "/cyclic.txt", "-"])
+    #expect(run.status == 255)
+    #expect(run.stderr.contains("Cycles detected in lattice. (key 'u1' in 'ark:\(ws.path)/cyclic.txt')"), "\(run.stderr)")
+  }
+
   @Test func wspecifierAsCtmFileIsAnError() throws {
     let run = try Ksnn.run(["lattice-to-ctm-conf", lattices("e5"), "ark:-"])
     #expect(run.status == 255)

@@ -43,6 +43,15 @@ import Testing
     #expect(normalized(run.stderr.split(separator: "\n").dropFirst().joined(separator: "\n")) == normalized(try expected(path, "log")))
   }
 
+  @Test func latticeOfAnotherModelIsAnErrorNamingItsKey() throws {
+    let run = try Ksnn.sh("ksnn lattice-align-phones toy.mdl ark:real/lat.txt ark:/dev/null", in: Self.fixtures)
+    #expect(run.status == 255)
+    #expect(run.stderr.contains("Lattice has transition-id 478, but toy.mdl has transition-ids 1..30 (lattice of another model?) (key 'FDBM0_SI546' in 'ark:real/lat.txt')"), "\(run.stderr)")
+    let lexicon = try Ksnn.sh("ksnn lattice-align-words-lexicon lexA.int ../align/toy.mdl ark:lattices/missing.txt ark:/dev/null", in: Self.root + "/lexicon")
+    #expect(lexicon.status == 255)
+    #expect(lexicon.stderr.contains("Word 20 is not present in the lexicon. (key 'missing' in 'ark:lattices/missing.txt')"), "\(lexicon.stderr)")
+  }
+
   @Test func badWordBoundaryLineNamesFileAndLine() throws {
     let run = try Ksnn.sh("ksnn lattice-align-words expected/x_wb_blankline.int toy.mdl ark:lattices/e1.txt ark,t:-", in: Self.fixtures)
     #expect(run.status == 255)

@@ -14,7 +14,7 @@
 #  e.g.: ksnn-am-forward --class-frame-counts=$counts --prior-floor=$(utils/prior_floor.sh $counts) ...
 set -euo pipefail
 min_frames=10
-[ "${1:-}" = --min-frames ] && { min_frames=$2; shift 2; }
+. "$(dirname "$0")/parse_options.sh"
 [ $# -eq 1 ] || { echo "Usage: $0 [--min-frames N] <counts>" >&2; exit 1; }
 awk -v n=$min_frames '{ for (i = 1; i <= NF; i++) if ($i != "[" && $i != "]") s += $i }
   END { if (s <= 0) { print "prior_floor.sh: no counts in " FILENAME > "/dev/stderr"; exit 1 } printf "%.6g\n", n / s }' $1

@@ -57,3 +57,20 @@ struct AlignedLatticeWriter {
     return done > errors ? 0 : 1
   }
 }
+
+/// Runs `body` on one lattice of `lattices`; a `KaldiError` it throws names the lattice's key.
+func forLattice<T>(_ key: String, in lattices: String, _ body: () throws -> T) throws -> T {
+  do {
+    return try body()
+  } catch let e as KaldiError {
+    throw KaldiError("\(e.message) (key '\(key)' in '\(lattices)')")
+  }
+}
+
+/// A lattice with a transition-id the model lacks (a lattice of another model) is an error,
+/// before any aligner indexes the model with it.
+func requireTransitionIds(of lattice: CompactLattice, in model: TransitionModel, _ modelFile: String) throws {
+  if let bad = lattice.firstTransitionId(notIn: model) {
+    throw KaldiError("Lattice has transition-id \(bad), but \(modelFile) has transition-ids 1..\(model.numTransitionIds) (lattice of another model?)")
+  }
+}

@@ -28,8 +28,11 @@ public enum LatticeAlignPhones: KaldiTool {
     let reader = try SequentialTableReader<CompactLatticeHolder>(args[1])
     var output = try AlignedLatticeWriter(.phones, args[2], outputErrorLats: outputErrorLats.value)
     while let (key, lattice) = try reader.next() {
-      let (aligned, ok) = try phoneAlignLattice(lattice, model: model, reorder: reorder.value,
-                                                 replaceOutputSymbols: replace.value, removeEpsilon: removeEpsilon.value)
+      let (aligned, ok) = try forLattice(key, in: args[1]) {
+        try requireTransitionIds(of: lattice, in: model, args[0])
+        return try phoneAlignLattice(lattice, model: model, reorder: reorder.value,
+                                     replaceOutputSymbols: replace.value, removeEpsilon: removeEpsilon.value)
+      }
       try output.write(key, aligned, ok: ok)
     }
     return try output.finish()

@@ -36,8 +36,11 @@ public enum LatticeAlignWordsLexicon: KaldiTool {
     let reader = try SequentialTableReader<CompactLatticeHolder>(args[2])
     var output = try AlignedLatticeWriter(.lexicon, args[3], outputErrorLats: outputErrorLats.value)
     while let (key, lattice) = try reader.next() {
-      var (aligned, ok) = try wordAlignLatticeLexicon(lattice, model: model, lexicon: lexicon, reorder: reorder.value,
-                                                      partialWordLabel: Int32(partialWordLabel.value), maxExpand: maxExpand.value)
+      var (aligned, ok) = try forLattice(key, in: args[2]) {
+        try requireTransitionIds(of: lattice, in: model, args[1])
+        return try wordAlignLatticeLexicon(lattice, model: model, lexicon: lexicon, reorder: reorder.value,
+                                           partialWordLabel: Int32(partialWordLabel.value), maxExpand: maxExpand.value)
+      }
       if ok && test.value, try !lexicon.passesTest(aligned, input: lattice, model: model, allowDuplicatePaths: allowDuplicatePaths.value) {
         KaldiLog.warn("Lattice failed test (activated because --test=true). Probable code error, please contact Kaldi maintainers.", function: "WordAlignLatticeLexicon")
         ok = false

@@ -34,8 +34,12 @@ public enum LatticeAlignWords: KaldiTool {
     (info.silenceLabel, info.partialWordLabel, info.reorder) = (Int32(silenceLabel.value), Int32(partialWordLabel.value), reorder.value)
     while let (key, lattice) = try reader.next() {
       let maxStates = maxExpand.value > 0 ? Int(1000 + maxExpand.value * Float(lattice.stateCount)) : 0
-      let (aligned, ok) = try wordAlignLattice(lattice, model: model, info: info, maxStates: maxStates)
-      if test.value && ok { try checkWordAligned(aligned, input: lattice, model: model, info: info) }
+      let (aligned, ok) = try forLattice(key, in: args[2]) {
+        try requireTransitionIds(of: lattice, in: model, args[1])
+        let (aligned, ok) = try wordAlignLattice(lattice, model: model, info: info, maxStates: maxStates)
+        if test.value && ok { try checkWordAligned(aligned, input: lattice, model: model, info: info) }
+        return (aligned, ok)
+      }
       try output.write(key, aligned, ok: ok)
     }
     return try output.finish()

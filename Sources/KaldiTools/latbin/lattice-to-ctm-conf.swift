@@ -68,7 +68,7 @@ public enum LatticeToCtmConf: KaldiTool {
         guard try oneBest.hasKey(key) else { KaldiLog.warn("No 1-best present for utterance \(key)"); continue }
         start = try oneBest.value(for: key)
       }
-      let result = try MinimumBayesRisk(lattice: clat, start: start, options: options)
+      let result = try forLattice(key, in: args[0]) { try MinimumBayesRisk(lattice: clat, start: start, options: options) }
       let d = digits.value, shift = frameShift.value
       for (i, word) in result.oneBest.enumerated() {
         let (begin, end) = result.oneBestTimes[i]

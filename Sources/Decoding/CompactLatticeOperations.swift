@@ -171,7 +171,8 @@ extension CompactLattice {
   /// already so numbered.
   public func topSortedIfNeeded() throws -> CompactLattice {
     guard !isTopSorted else { return self }
-    let newId = try depthFirstTopologicalNumbers()
+    var newId = [Int32](repeating: -1, count: stateCount)
+    for (i, s) in try topologicalOrder().enumerated() { newId[Int(s)] = Int32(i) }   // OpenFst's DFS order
     var out = CompactLattice()
     out.finals = [CompactLatticeWeight](repeating: .zero, count: stateCount)
     out.arcs = [[CompactLatticeArc]](repeating: [], count: stateCount)
@@ -181,37 +182,6 @@ extension CompactLattice {
       out.arcs[Int(newId[s])] = arcs[s].map { var a = $0; a.next = newId[Int(a.next)]; return a }
     }
     return out
-  }
-
-  /// OpenFst's `TopSort` numbering: reverse post-order of a depth-first search from the start
-  /// state (then from any state not yet visited), arcs taken in order.
-  private func depthFirstTopologicalNumbers() throws -> [Int32] {
-    enum Color { case white, grey, black }
-    var color = [Color](repeating: .white, count: stateCount)
-    var finished: [Int] = []
-    let roots = (start >= 0 ? [Int(start)] : []) + (0..<stateCount).filter { $0 != Int(start) }
-    for root in roots where color[root] == .white {
-      var stack: [(state: Int, arc: Int)] = [(root, 0)]
-      color[root] = .grey
-      while let (s, k) = stack.last {
-        guard k < arcs[s].count else {
-          color[s] = .black
-          finished.append(s)
-          stack.removeLast()
-          continue
-        }
-        stack[stack.count - 1].arc += 1
-        let next = Int(arcs[s][k].next)
-        switch color[next] {
-        case .white: color[next] = .grey; stack.append((next, 0))
-        case .grey: throw CyclicLatticeError()
-        case .black: break
-        }
-      }
-    }
-    var newId = [Int32](repeating: -1, count: stateCount)
-    for (i, s) in finished.reversed().enumerated() { newId[s] = Int32(i) }
-    return newId
   }
 
   /// Kaldi's `LatticeForwardBackward` total: the log of the summed probabilities
