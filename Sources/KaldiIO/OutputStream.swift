@@ -185,3 +185,9 @@ extension OutputStream {
     try writeWhole(Array(text.utf8), to: wxfilename)
   }
 }
+
+/// A wxfilename as Kaldi's log lines name it (`PrintableWxfilename`): `-` or empty is
+/// "standard output".
+public func printableWxfilename(_ name: String) -> String {
+  name.isEmpty || name == "-" ? "standard output" : name
+}

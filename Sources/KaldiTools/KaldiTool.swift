@@ -56,7 +56,7 @@ public enum ToolRegistry {
     ComputeWer.self, AlignText.self, WerPerUttDetails.self, WerPerSpkDetails.self, WerSysSummary.self,
     TimitNormTrans.self, BestWer.self,
     ComputeMfccFeats.self, ComputeFbankFeats.self, ComputeSpectrogramFeats.self,
-    ComputeCmvnStats.self, ApplyCmvn.self, AddDeltas.self, SpliceFeats.self, ComputeVad.self, TransformFeats.self,
+    ComputeCmvnStats.self, ApplyCmvn.self, ApplyCmvnOnline.self, MatrixSum.self, AddDeltas.self, SpliceFeats.self, ComputeVad.self, TransformFeats.self,
     WavToDuration.self, WavCopy.self, ExtractSegments.self,
     ShowTransitions.self, HmmInfo.self, AliToPdf.self, AliToPhones.self, AnalyzeCounts.self,
     DecodeFasterMapped.self, LatgenFasterMapped.self, LatticeCopyTool.self, LatticeScaleTool.self, LatticeAddPenalty.self, LatticeBestPath.self, Lattice1Best.self, LatticePrune.self, LatticeOracle.self, LatticeToNbest.self, NbestToLinear.self, LatticeAlignWords.self, LatticeAlignWordsLexicon.self, LatticeAlignPhones.self, NbestToCtm.self, LatticeToCtmConf.self,

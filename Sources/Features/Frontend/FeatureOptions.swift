@@ -38,6 +38,19 @@ public struct FrameOptions: Sendable {
     return (samples + shift / 2) / shift
   }
 
+  /// Kaldi's `NumFrames(num_samples, opts, flush)`: without `flush` (more audio may come),
+  /// only frames whose window lies inside the samples seen so far.
+  public func frameCount(samples: Int, flush: Bool) -> Int {
+    if flush || snipEdges { return frameCount(samples: samples) }
+    var frames = frameCount(samples: samples)
+    var end = firstSample(ofFrame: frames - 1) + windowSize
+    while frames > 0 && end > samples {
+      frames -= 1
+      end -= windowShift
+    }
+    return frames
+  }
+
   /// Kaldi's `FirstSampleOfFrame`.
   public func firstSample(ofFrame f: Int) -> Int {
     snipEdges ? f * windowShift : f * windowShift + windowShift / 2 - windowSize / 2

@@ -37,12 +37,15 @@ public final class FrameExtractor {
   }
 
   /// Fills `frame` (paddedWindowSize floats) with frame `f` of `wave`; returns the raw log
-  /// energy (before pre-emphasis and windowing), computed only when asked.
+  /// energy (before pre-emphasis and windowing), computed only when asked. `wave` may start
+  /// `sampleOffset` samples into the signal (on-line extraction keeps only what later frames
+  /// need); reflection at the ends works on what `wave` holds, as Kaldi's `ExtractWindow`.
   public func extract(
-    frame f: Int, of wave: UnsafeBufferPointer<Float>, into frame: UnsafeMutablePointer<Float>, wantRawLogEnergy: Bool
+    frame f: Int, of wave: UnsafeBufferPointer<Float>, sampleOffset: Int = 0, into frame: UnsafeMutablePointer<Float>,
+    wantRawLogEnergy: Bool
   ) -> Float {
     let length = options.windowSize, padded = options.paddedWindowSize
-    let start = options.firstSample(ofFrame: f)
+    let start = options.firstSample(ofFrame: f) - sampleOffset
     if start >= 0 && start + length <= wave.count {
       frame.update(from: wave.baseAddress! + start, count: length)
     } else {

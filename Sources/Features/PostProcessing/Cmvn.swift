@@ -32,40 +32,54 @@ public enum Cmvn {
       throw KaldiError("Dim mismatch: cmvn \(stats.rows)x\(stats.cols), feats \(features.rows)x\(features.cols)")
     }
     if stats.rows == 1 && variances { throw KaldiError("You requested variance normalization but no variance stats are supplied.") }
-    let count = stats[0, d]
-    guard count >= 1 else { throw KaldiError("Insufficient stats for cepstral mean and variance normalization: count = \(formatG(count, precision: 6))") }
     var offset = [Float](repeating: 0, count: d)
     var scale = [Float](repeating: 1, count: d)
-    if !variances && !reverse {
-      let alpha = Float(-1.0 / count)
-      for c in 0..<d { offset[c] = Float(Double(alpha) * stats[0, c]) }
-    } else {
-      for c in 0..<d {
-        let mean = stats[0, c] / count
-        var s = 1.0, o = mean
-        if variances {
-          var variance = stats[1, c] / count - mean * mean
-          if variance < 1e-20 {
-            KaldiLog.warn("Flooring cepstral variance from \(formatG(variance, precision: 6)) to 1e-20")
-            variance = 1e-20
-          }
-          if reverse {
-            s = variance.squareRoot()
-          } else {
-            s = 1.0 / variance.squareRoot()
-            if s.isNaN || 1 / s == 0 { throw KaldiError("NaN or infinity in cepstral mean/variance computation") }
-            o = -(mean * s)
-          }
-        }
-        offset[c] = Float(o)
-        scale[c] = Float(s)
-      }
+    try stats.data.withUnsafeBufferPointer { st in
+      try normalization(st.baseAddress!, dimension: d, variances: variances, reverse: reverse, offset: &offset, scale: &scale)
     }
     for r in 0..<features.rows {
       for c in 0..<d {
         if variances { features[r, c] *= scale[c] }
         features[r, c] += offset[c]
       }
+    }
+  }
+
+  /// The per-dimension offset and scale that `stats` (row-major 2×(D+1), or 1×(D+1) without
+  /// `variances`) ask for, as Kaldi's `ApplyCmvn` computes them: x·scale + offset.
+  public static func normalization(
+    _ stats: UnsafePointer<Double>, dimension d: Int, variances: Bool, reverse: Bool = false,
+    offset: inout [Float], scale: inout [Float]
+  ) throws {
+    let count = stats[d]
+    guard count >= 1 else { throw KaldiError("Insufficient stats for cepstral mean and variance normalization: count = \(formatG(count, precision: 6))") }
+    if !variances && !reverse {
+      let alpha = Float(-1.0 / count)
+      for c in 0..<d {
+        offset[c] = Float(Double(alpha) * stats[c])
+        scale[c] = 1
+      }
+      return
+    }
+    for c in 0..<d {
+      let mean = stats[c] / count
+      var s = 1.0, o = mean
+      if variances {
+        var variance = stats[d + 1 + c] / count - mean * mean
+        if variance < 1e-20 {
+          KaldiLog.warn("Flooring cepstral variance from \(formatG(variance, precision: 6)) to 1e-20")
+          variance = 1e-20
+        }
+        if reverse {
+          s = variance.squareRoot()
+        } else {
+          s = 1.0 / variance.squareRoot()
+          if s.isNaN || 1 / s == 0 { throw KaldiError("NaN or infinity in cepstral mean/variance computation") }
+          o = -(mean * s)
+        }
+      }
+      offset[c] = Float(o)
+      scale[c] = Float(s)
     }
   }
 

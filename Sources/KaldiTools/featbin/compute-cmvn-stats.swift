@@ -83,7 +83,7 @@ public enum ComputeCmvnStats: KaldiTool {
       }
       // Kaldi writes global stats as a float matrix.
       try writeKaldiObject(MatrixHolder<Float>.self, (stats ?? Matrix(rows: 0, cols: 0)).converted(to: Float.self), to: args[1], binary: binary.value)
-      KaldiLog.log("Wrote global CMVN stats to \(args[1] == "-" ? "standard output" : args[1])")
+      KaldiLog.log("Wrote global CMVN stats to \(printableWxfilename(args[1]))")
     }
     KaldiLog.log("Done accumulating CMVN stats for \(done) utterances; \(errors) had errors.")
     return done != 0 ? 0 : 1
