@@ -3,6 +3,7 @@ import KaldiMatrix
 
 /// Frame-by-pdf acoustic scores for a decoder: Kaldi's `DecodableInterface`.
 public protocol Decodable {
+  /// Frames that can be scored now (on-line: grows as audio arrives).
   var frameCount: Int { get }
   /// Log-likelihood of `frame` for transition-id `tid` (already acoustically scaled).
   func logLikelihood(frame: Int, transitionId tid: Int32) -> Float
@@ -48,6 +49,10 @@ public struct DecodedPath: Sendable {
   /// Graph and acoustic cost along the path, final cost included, summed as Kaldi sums them.
   public var graphCost: Float
   public var acousticCost: Float
+
+  public init(alignment: [Int32] = [], words: [Int32] = [], graphCost: Float = 0, acousticCost: Float = 0) {
+    (self.alignment, self.words, self.graphCost, self.acousticCost) = (alignment, words, graphCost, acousticCost)
+  }
 }
 
 /// Kaldi's `FasterDecoder` (decoder/faster-decoder.cc): token passing over an FST with beam,
@@ -66,10 +71,30 @@ public final class FasterDecoder {
     search = TokenSearch(stateCount: fst.stateCount)
   }
 
+  /// Decodes a whole utterance (`initDecoding` then `advanceDecoding`).
   public func decode<D: Decodable>(_ decodable: D) {
+    initDecoding()
+    advanceDecoding(decodable)
+  }
+
+  /// Starts an utterance: one token in the start state, epsilon arcs followed.
+  public func initDecoding() {
     var s = search
     search = TokenSearch(stateCount: 0)
-    s.decode(fst, options, decodable)
+    s.initDecoding(fst)
+    search = s
+  }
+
+  /// Decodes the frames `decodable` has ready beyond those decoded (at most `maxFrames` of
+  /// them when that is not negative), as Kaldi's `AdvanceDecoding`: on-line decoding calls it
+  /// as frames arrive, and the result equals decoding the whole utterance at once.
+  public func advanceDecoding<D: Decodable>(_ decodable: D, maxFrames: Int = -1) {
+    var target = decodable.frameCount
+    if maxFrames >= 0 { target = min(target, search.framesDecoded + maxFrames) }
+    guard target > search.framesDecoded else { return }
+    var s = search
+    search = TokenSearch(stateCount: 0)
+    s.advance(fst, options, decodable, to: target)
     search = s
   }
 
@@ -79,6 +104,19 @@ public final class FasterDecoder {
   /// The best path: through a final state (with its final cost) when one was reached, else
   /// the cheapest token (partial traceback).
   public func bestPath(useFinalProbs: Bool = true) -> DecodedPath? { search.bestPath(fst, useFinalProbs: useFinalProbs) }
+
+  /// How much worse the best token in a final state (final cost included) is than the best
+  /// token (Kaldi's `FinalRelativeCost`): 0 when the best token is final, +∞ when none is.
+  public var finalRelativeCost: Float { search.finalRelativeCost(fst) }
+
+  /// The words every active hypothesis agrees on (the path up to their last common token):
+  /// later frames can only extend them, so partial results built from them never change what
+  /// they already showed, and the final best path starts with them.
+  public var settledWords: [Int32] { search.settledWords(fst) }
+
+  /// The transition-ids of the cheapest token's path, last frame first, final costs ignored
+  /// (what endpointing traces back); stops when `body` returns false.
+  public func traceBackBestPath(_ body: (Int32) -> Bool) { search.traceBack(fst, body) }
 }
 
 /// Tokens and the active list of one decoding.
@@ -153,7 +191,7 @@ struct TokenSearch {
     return false
   }
 
-  mutating func decode<D: Decodable>(_ fst: Fst, _ options: DecoderOptions, _ decodable: D) {
+  mutating func initDecoding(_ fst: Fst) {
     for (state, token) in active {
       slot[Int(state)] = -1
       release(token)
@@ -168,7 +206,10 @@ struct TokenSearch {
     guard fst.start >= 0 else { return }
     _ = insert(fst.start, newToken(arc: -1, prev: -1, cost: 0))
     processNonEmitting(fst, cutoff: .greatestFiniteMagnitude)
-    while framesDecoded < decodable.frameCount {
+  }
+
+  mutating func advance<D: Decodable>(_ fst: Fst, _ options: DecoderOptions, _ decodable: D, to target: Int) {
+    while framesDecoded < target {
       let cutoff = processEmitting(fst, options, decodable)
       processNonEmitting(fst, cutoff: cutoff)
     }
@@ -245,6 +286,57 @@ struct TokenSearch {
     active.contains { tokenCost[Int($0.token)] != .infinity && fst.isFinal(Int($0.state)) }
   }
 
+  func finalRelativeCost(_ fst: Fst) -> Float {
+    var best = Double.infinity, bestFinal = Double.infinity
+    for e in active {
+      let c = tokenCost[Int(e.token)]
+      best = min(best, c)
+      bestFinal = min(bestFinal, c + Double(fst.finals[Int(e.state)]))
+    }
+    return best == .infinity && bestFinal == .infinity ? .infinity : Float(bestFinal - best)
+  }
+
+  func settledWords(_ fst: Fst) -> [Int32] {
+    guard let first = active.first else { return [] }
+    // The first token's history, and each token's position on it.
+    var path: [Int32] = []
+    var position: [Int32: Int] = [:]
+    var t = first.token
+    while t >= 0 {
+      position[t] = path.count
+      path.append(t)
+      t = tokenPrev[Int(t)]
+    }
+    // Every other token's history meets that path; the common token is the meeting point
+    // farthest back.
+    var common = 0
+    for e in active.dropFirst() {
+      var u = e.token
+      while u >= 0, position[u] == nil { u = tokenPrev[Int(u)] }
+      guard u >= 0, let p = position[u] else { return [] }
+      common = max(common, p)
+      if common == path.count - 1 { break }
+    }
+    var words: [Int32] = []
+    for token in path[common...].reversed() {
+      let arc = tokenArc[Int(token)]
+      if arc >= 0 && fst.olabels[Int(arc)] != 0 { words.append(fst.olabels[Int(arc)]) }
+    }
+    return words
+  }
+
+  func traceBack(_ fst: Fst, _ body: (Int32) -> Bool) {
+    var best = -1
+    for (k, e) in active.enumerated() where best < 0 || tokenCost[Int(active[best].token)] > tokenCost[Int(e.token)] { best = k }
+    guard best >= 0 else { return }
+    var t = active[best].token
+    while tokenPrev[Int(t)] >= 0 {
+      let label = fst.ilabels[Int(tokenArc[Int(t)])]
+      if label != 0 && !body(label) { return }
+      t = tokenPrev[Int(t)]
+    }
+  }
+
   func bestPath(_ fst: Fst, useFinalProbs: Bool) -> DecodedPath? {
     var best = -1
     let final = reachedFinal(fst)
@@ -306,4 +398,38 @@ func selectKth(_ values: inout [Double], _ k: Int) -> Double {
     if k <= j { hi = j } else if k >= i { lo = i } else { return values[k] }
   }
   return values[k]
+}
+
+/// Log-likelihoods that arrive frame by frame (an on-line network's output), scaled and mapped
+/// to transition-ids as `MappedMatrixDecodable`. Frames before the current segment's start are
+/// dropped when a new segment starts (after an endpoint), so a long stream keeps only what the
+/// decoder can still ask for.
+public final class OnlineMappedDecodable: Decodable {
+  public let pdfs: Int
+  let scale: Float
+  let tidToPdf: [Int32]
+  private var values: [Float] = []
+
+  public init(model: TransitionModel, scale: Float) {
+    pdfs = model.numPdfs
+    self.scale = scale
+    tidToPdf = (0...model.numTransitionIds).map { $0 == 0 ? 0 : model.pdf(of: Int32($0)) }
+  }
+
+  /// Frames of the current segment.
+  public var frameCount: Int { values.count / pdfs }
+
+  /// Adds the next frame's log-likelihoods (`pdfs` values).
+  public func append(_ loglikes: UnsafePointer<Float>) {
+    values.append(contentsOf: UnsafeBufferPointer(start: loglikes, count: pdfs))
+  }
+
+  /// Forgets the frames before `frame`; the next segment's frame 0 is what was `frame`.
+  public func startSegment(at frame: Int) {
+    values.removeFirst(min(frame, frameCount) * pdfs)
+  }
+
+  public func logLikelihood(frame: Int, transitionId tid: Int32) -> Float {
+    scale * values[frame * pdfs + Int(tidToPdf[Int(tid)])]
+  }
 }

@@ -71,6 +71,8 @@ import Testing
     #expect(again.status == 0)
     #expect(again.stdoutText.contains("Stage 2 already done") && again.stdoutText.contains("lstm: already trained") && again.stdoutText.contains("already scored"))
 
+    try onlineRecognitionMatchesOffline(in: dir)
+
     // A Kaldi system's features instead of fbank (--feats-dir, as the paper's fMLLR): here 13
     // MFCCs in a Kaldi layout, one training utterance short, from stage 2 on.
     let kaldi = try Ksnn.sh("""
@@ -91,6 +93,55 @@ import Testing
     let best = try String(contentsOfFile: dir + "/exp/lstm/decode_test/scoring_kaldi/best_wer", encoding: .utf8)
     let per = Double(best.split(separator: " ")[1]) ?? 100
     #expect(per < 60, "PER \(per) with the Kaldi-layout features: \(best)")  // measured 46.4
+  }
+
+  /// On-line recognition of the trained models (features, on-line CMVN, the network and the
+  /// decoder advanced 0.18 s of audio at a time) gives the words of the offline tools run on the
+  /// same features (`apply-cmvn-online` over whole utterances); partial results only grow; an
+  /// endpoint splits two utterances joined by a second of silence.
+  func onlineRecognitionMatchesOffline(in dir: String) throws {
+    let setup = try Ksnn.sh("""
+      set -e
+      export PATH=$PWD/../../../bin:$PATH
+      mkdir -p online
+      printf -- '--num-mel-bins=40\n--dither=0\n' > online/fbank.conf
+      echo '# Kaldi defaults' > online/cmvn.conf
+      matrix-sum scp:data/train/cmvn.scp online/global_cmvn.stats 2> online/matrix_sum.log
+      compute-fbank-feats --config=online/fbank.conf scp:data/test/wav.scp ark:online/feats.ark 2> /dev/null
+      apply-cmvn-online --spk2utt=ark:data/test/spk2utt online/global_cmvn.stats ark:online/feats.ark ark:online/cmvn.ark 2> /dev/null
+      utils/prior_floor.sh exp/targets/train_pdf.counts > online/floor
+      """, in: dir)
+    #expect(setup.status == 0, "\(setup.stderr)")
+    let floor = try String(contentsOfFile: dir + "/online/floor", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+    let common = "--acoustic-scale=0.2 --beam=13 --prior-floor=\(floor) --class-frame-counts=exp/targets/train_pdf.counts"
+    let online = "--feature-type=fbank --fbank-config=online/fbank.conf --cmvn-config=online/cmvn.conf --global-cmvn-stats=online/global_cmvn.stats"
+    for m in ["lstm", "v2"] {
+      let run = try Ksnn.sh("""
+        set -e
+        export PATH=$PWD/../../../bin:$PATH
+        ksnn-am-forward --class-frame-counts=exp/targets/train_pdf.counts --prior-floor=\(floor) exp/\(m)/final.mdl ark:online/cmvn.ark ark:- 2> /dev/null |
+          decode-faster-mapped --acoustic-scale=0.2 --beam=13 exp/mono/final.mdl exp/mono/graph/HCLG.fst ark:- ark,t:online/\(m).offline.tra 2> /dev/null
+        online-ksnn-decode-faster \(common) \(online) --word-symbol-table=exp/mono/graph/words.txt exp/mono/final.mdl exp/\(m)/final.mdl \
+          exp/mono/graph/HCLG.fst ark:data/test/spk2utt scp:data/test/wav.scp ark,t:online/\(m).online.tra 2> online/\(m).log
+        online-ksnn-decode-faster \(common) \(online) --online=false exp/mono/final.mdl exp/\(m)/final.mdl \
+          exp/mono/graph/HCLG.fst ark:data/test/spk2utt scp:data/test/wav.scp ark,t:online/\(m).whole.tra 2> online/\(m).whole.log
+        """, in: dir)
+      #expect(run.status == 0, "\(run.stderr)")
+      func lines(_ name: String) throws -> [String] {
+        try String(contentsOfFile: dir + "/online/" + name, encoding: .utf8).split(separator: "\n").map(String.init).sorted()
+      }
+      let offline = try lines("\(m).offline.tra")
+      #expect(offline.count == 12)
+      #expect(try lines("\(m).online.tra") == offline, "\(m): on-line words differ from the offline tools'")
+      #expect(try lines("\(m).whole.tra") == offline, "\(m): --online=false differs")
+      let log = try String(contentsOfFile: dir + "/online/\(m).log", encoding: .utf8)
+      #expect(log.contains("Decoded 12 utterances, 0 with errors."))
+      #expect(log.contains("Timing stats: real-time factor was"))
+      #expect(log.contains("real-time factor") && log.contains(", latency "))
+      // Kaldi's transcript lines on stderr: utterance id, then each phone and a space.
+      let first = offline[0].split(separator: " ")
+      #expect(log.contains("\n" + first[0] + " "))
+    }
   }
 
   @Test func miniLibriSpeechRunsEveryStage() throws {

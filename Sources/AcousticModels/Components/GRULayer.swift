@@ -136,3 +136,50 @@ public final class GRULayer: GatedRecurrentLayer, RecurrentLayer {
     return backpropagateInput(&dGates)
   }
 }
+
+extension GRULayer {
+  public func makeStreamingStep() -> any StreamingStep { GRUStreamingStep(self) }
+}
+
+/// One GRU frame: update and reset gates from BN(W·x) + U·h, the reset gate applied before the
+/// candidate's recurrent product; the evaluation-mode dropout mask is the constant 1−p.
+final class GRUStreamingStep: StreamingStep {
+  let inputs: Int, hidden: Int
+  let w: PinnedFloats, u: PinnedFloats
+  let norm: FoldedBatchNorm
+  let keep: Float
+  let state: PinnedFloats  // h
+  let z: PinnedFloats, resetHidden: PinnedFloats
+
+  init(_ layer: GRULayer) {
+    inputs = layer.inputDim
+    hidden = layer.hiddenDim
+    w = PinnedFloats(layer.w.weight.value)
+    u = PinnedFloats(layer.u.value)
+    norm = FoldedBatchNorm(layer.norm)
+    keep = 1 - layer.dropout
+    state = PinnedFloats(zeros: hidden)
+    z = PinnedFloats(zeros: 3 * hidden)
+    resetHidden = PinnedFloats(zeros: hidden)
+  }
+
+  var outputDim: Int { hidden }
+  func reset() { state.zero() }
+
+  func step(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>) {
+    let h = hidden, z = z.pointer, st = state.pointer, rh = resetHidden.pointer
+    gemv(w.pointer, rows: 3 * h, cols: inputs, x, z, accumulate: false)
+    norm.apply(z, 3 * h)
+    gemv(u.pointer, rows: 2 * h, cols: h, st, z, accumulate: true)
+    for j in 0..<h {
+      z[j] = sigmoid(z[j])
+      rh[j] = sigmoid(z[h + j]) * st[j]
+    }
+    gemv(u.pointer + 2 * h * h, rows: h, cols: h, rh, z + 2 * h, accumulate: true)
+    for j in 0..<h {
+      let update = z[j]
+      y[j] = update * st[j] + (1 - update) * fastTanh(z[2 * h + j]) * keep
+    }
+    st.update(from: y, count: h)
+  }
+}

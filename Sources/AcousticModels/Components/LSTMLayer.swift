@@ -125,3 +125,46 @@ public final class LSTMLayer: GatedRecurrentLayer, RecurrentLayer {
     return backpropagateInput(&dGates)
   }
 }
+
+extension LSTMLayer {
+  public func makeStreamingStep() -> any StreamingStep { LSTMStreamingStep(self) }
+}
+
+/// One LSTM frame: BN(W·x) + U·h, the gates, the cell; the evaluation-mode dropout mask is the
+/// constant 1−p on the candidate.
+final class LSTMStreamingStep: StreamingStep {
+  let inputs: Int, hidden: Int
+  let w: PinnedFloats, u: PinnedFloats
+  let norm: FoldedBatchNorm
+  let keep: Float
+  let state: PinnedFloats  // h | c
+  let z: PinnedFloats
+
+  init(_ layer: LSTMLayer) {
+    inputs = layer.inputDim
+    hidden = layer.hiddenDim
+    w = PinnedFloats(layer.w.weight.value)
+    u = PinnedFloats(layer.u.value)
+    norm = FoldedBatchNorm(layer.norm)
+    keep = 1 - layer.dropout
+    state = PinnedFloats(zeros: 2 * hidden)
+    z = PinnedFloats(zeros: 4 * hidden)
+  }
+
+  var outputDim: Int { hidden }
+  func reset() { state.zero() }
+
+  func step(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>) {
+    let h = hidden, z = z.pointer, st = state.pointer
+    gemv(w.pointer, rows: 4 * h, cols: inputs, x, z, accumulate: false)
+    norm.apply(z, 4 * h)
+    gemv(u.pointer, rows: 4 * h, cols: h, st, z, accumulate: true)
+    for j in 0..<h {
+      let f = sigmoid(z[j]), i = sigmoid(z[h + j]), o = sigmoid(z[2 * h + j]), candidate = fastTanh(z[3 * h + j])
+      let cell = i * candidate * keep + f * st[h + j]
+      st[h + j] = cell
+      y[j] = o * fastTanh(cell)
+    }
+    st.update(from: y, count: h)
+  }
+}

@@ -108,3 +108,29 @@ public final class SigmaDeltaEncoder: ParameterOwner {
     try quantizer.visitBuffers(body)
   }
 }
+
+extension SigmaDeltaEncoder {
+  public func makeStreamingStep(dimension: Int) -> any StreamingStep { SigmaDeltaStreamingStep(self, dimension: dimension) }
+}
+
+/// One frame of sigma-delta encoding, the residual carried to the next frame.
+final class SigmaDeltaStreamingStep: StreamingStep {
+  let quantizer: MultiBitQuantizer
+  let residual: PinnedFloats
+  let outputDim: Int
+
+  init(_ encoder: SigmaDeltaEncoder, dimension: Int) {
+    quantizer = encoder.quantizer
+    outputDim = dimension
+    residual = PinnedFloats(zeros: dimension)
+  }
+
+  func reset() { residual.zero() }
+
+  func step(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>) {
+    let acc = residual.pointer, d = outputDim
+    for i in 0..<d { acc[i] += x[i] }
+    quantizer.quantize(acc, count: d, into: y, pass: nil, training: false)
+    for i in 0..<d { acc[i] -= y[i] }
+  }
+}

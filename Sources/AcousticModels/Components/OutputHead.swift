@@ -91,3 +91,44 @@ public final class OutputHead: ParameterOwner {
     try norm.visitBuffers(body)
   }
 }
+
+extension OutputHead {
+  /// The head's batch-1 step; `sparseInput` (a spiking stack's output) reads only the weight
+  /// columns of non-zero inputs.
+  public func makeStreamingStep(sparseInput: Bool) -> any StreamingStep { OutputHeadStreamingStep(self, sparseInput: sparseInput) }
+}
+
+/// Log-posteriors of one frame: BN(W·x), log-softmax.
+final class OutputHeadStreamingStep: StreamingStep {
+  let inputs: Int, outputs: Int
+  let sparse: Bool
+  let w: PinnedFloats  // W (K × H), or Wᵀ (H × K) when sparse
+  let norm: FoldedBatchNorm
+
+  init(_ head: OutputHead, sparseInput: Bool) {
+    inputs = head.w.inputs
+    outputs = head.w.outputs
+    sparse = sparseInput
+    w = PinnedFloats(sparseInput ? transposed(head.w.weight.value, rows: outputs, cols: inputs) : head.w.weight.value)
+    norm = FoldedBatchNorm(head.norm)
+  }
+
+  var outputDim: Int { outputs }
+  func reset() {}
+
+  func step(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>) {
+    let k = outputs
+    if sparse {
+      sparseProduct(w.pointer, inputs: inputs, outputs: k, x, y, accumulate: false)
+    } else {
+      gemv(w.pointer, rows: k, cols: inputs, x, y, accumulate: false)
+    }
+    norm.apply(y, k)
+    var top = -Float.infinity
+    for j in 0..<k { top = max(top, y[j]) }
+    var sum: Float = 0
+    for j in 0..<k { sum += expf(y[j] - top) }
+    let shift = top + logf(sum)
+    for j in 0..<k { y[j] -= shift }
+  }
+}

@@ -8,6 +8,8 @@ public protocol RecurrentLayer: ParameterOwner {
   /// Input gradient of the last `propagate`, given its output gradient; parameter gradients
   /// are accumulated.
   func backpropagate(_ dy: [Float]) -> [Float]
+  /// The layer's batch-1 evaluation step for on-line use, equal to `propagate` frame by frame.
+  func makeStreamingStep() -> any StreamingStep
 }
 
 /// What every recurrent layer here shares: input weights W without bias, applied to all

@@ -209,3 +209,63 @@ public final class SpikingLayer: ProjectedLayer, RecurrentLayer {
     try quantizer.visitBuffers(body)
   }
 }
+
+extension SpikingLayer {
+  public func makeStreamingStep() -> any StreamingStep { SpikingStreamingStep(self) }
+}
+
+/// One spiking frame, event-driven: the input product reads only the weight rows of non-zero
+/// inputs (spikes are sparse), as does v2's recurrent product of the previous output.
+final class SpikingStreamingStep: StreamingStep {
+  let dynamics: SpikingDynamics
+  let inputs: Int, hidden: Int, gates: Int
+  let wt: PinnedFloats  // Wᵀ: inputs × gates·H
+  let rt: PinnedFloats  // v2: Rᵀ, H × 2H
+  let leak: PinnedFloats
+  let norm: FoldedBatchNorm
+  let quantizer: MultiBitQuantizer
+  let state: PinnedFloats  // I | U | Y[n−1]
+  let z: PinnedFloats
+
+  init(_ layer: SpikingLayer) {
+    dynamics = layer.dynamics
+    inputs = layer.inputDim
+    hidden = layer.hiddenDim
+    gates = layer.dynamics == .lif ? 1 : 2
+    wt = PinnedFloats(transposed(layer.w.weight.value, rows: gates * hidden, cols: inputs))
+    let h = layer.hiddenDim
+    rt = PinnedFloats(layer.recurrent.map { transposed($0.value, rows: 2 * h, cols: h) } ?? [])
+    leak = PinnedFloats(layer.leak?.value ?? [])
+    norm = FoldedBatchNorm(layer.norm)
+    quantizer = layer.quantizer
+    state = PinnedFloats(zeros: 3 * hidden)
+    z = PinnedFloats(zeros: gates * hidden)
+  }
+
+  var outputDim: Int { hidden }
+  func reset() { state.zero() }
+
+  func step(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>) {
+    let h = hidden, g = gates * h, z = z.pointer
+    let current = state.pointer, membrane = current + h, previous = current + 2 * h
+    sparseProduct(wt.pointer, inputs: inputs, outputs: g, x, z, accumulate: false)
+    norm.apply(z, g)
+    switch dynamics {
+    case .lif:
+      let alpha = leak.pointer
+      for j in 0..<h { current[j] = alpha[j] * current[j] + z[j] }
+    case .v1, .v2:
+      if dynamics == .v2 { sparseProduct(rt.pointer, inputs: h, outputs: 2 * h, previous, z, accumulate: true) }
+      for j in 0..<h {
+        let f = sigmoid(z[j]), candidate = max(z[h + j], 0)
+        current[j] = f * current[j] + (1 - f) * candidate
+      }
+    }
+    for j in 0..<h { membrane[j] += current[j] }
+    quantizer.quantize(membrane, count: h, into: y, pass: nil, training: false)
+    for j in 0..<h {
+      membrane[j] -= y[j]
+      previous[j] = y[j]
+    }
+  }
+}

@@ -34,14 +34,24 @@ public struct Measures: Sendable {
       }
     }
     frames += lengths.reduce(0, +)
-    if let logProbabilities, let targets {
-      let k = config.outputDim
-      for (r, y) in targets.enumerated() where y >= 0 {
-        let row = r * k
-        if logProbabilities.withUnsafeBufferPointer({ bestClass($0.baseAddress! + row, count: k) }) == Int(y) { correctFrames += 1 }
-        crossEntropySum -= Double(logProbabilities[row + Int(y)])
-        scoredFrames += 1
-      }
+    if let logProbabilities, let targets { score(logProbabilities, targets: targets) }
+  }
+
+  /// Adds zero counts per layer output (the encoded input first) over `frames` frames, as
+  /// `StreamingAcousticModel.zeroCounts` gives them.
+  public mutating func accumulate(zeroCounts: [Int], frames: Int) {
+    for (l, z) in zeroCounts.enumerated() { zeros[l] += z }
+    self.frames += frames
+  }
+
+  /// Frame accuracy and cross-entropy of log-posteriors (rows × K) against targets (−1: unscored).
+  public mutating func score(_ logProbabilities: [Float], targets: [Int32]) {
+    let k = config.outputDim
+    for (r, y) in targets.enumerated() where y >= 0 {
+      let row = r * k
+      if logProbabilities.withUnsafeBufferPointer({ bestClass($0.baseAddress! + row, count: k) }) == Int(y) { correctFrames += 1 }
+      crossEntropySum -= Double(logProbabilities[row + Int(y)])
+      scoredFrames += 1
     }
   }
 

@@ -5,7 +5,7 @@ import KaldiMatrix
 /// `OnlineGenericBaseFeature`): each frame as soon as its window is complete, the same values
 /// as the offline extractor on the whole waveform (dither included: frames are made in the same
 /// order from the same random stream). Only the samples later frames need are kept.
-public final class OnlineBaseFeature<Computer: FrameFeatureComputer>: OnlineFeatureSource {
+public final class OnlineBaseFeature<Computer: FrameFeatureComputer>: OnlineAudioFeature {
   public let computer: Computer
   private let extractor: FrameExtractor
   private var waveform: [Float] = []
@@ -22,6 +22,7 @@ public final class OnlineBaseFeature<Computer: FrameFeatureComputer>: OnlineFeat
   }
 
   public var dimension: Int { computer.dimension }
+  public var frameShift: Float { computer.frameOptions.frameShiftMs / 1000 }
   public private(set) var framesReady = 0
   /// Whether `finishInput()` was called.
   public var inputFinished: Bool { finished }

@@ -75,3 +75,11 @@ public final class OnlineSplice: OnlineFeatureSource {
     }
   }
 }
+
+/// An on-line source fed with audio: the base features of an on-line pipeline.
+public protocol OnlineAudioFeature: OnlineFeatureSource {
+  func acceptWaveform(_ samples: some Collection<Float>, sampleRate: Float) throws
+  func finishInput() throws
+  /// Seconds between frames.
+  var frameShift: Float { get }
+}

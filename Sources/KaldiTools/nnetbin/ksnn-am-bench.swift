@@ -55,7 +55,7 @@ public enum KsnnAmBench: KaldiTool {
       }
       let sec = times.sorted()[times.count / 2]
       BLASThreads.set(streamThreads.value)
-      let stream = StreamingDecoder(model: model)
+      let stream = StreamingAcousticModel(model: model)
       let frames = synthetic(steps: streamFrames.value + 20, batch: 1, dim: d, classes: k).features
       var out = [Float](repeating: 0, count: k)
       for i in 0..<20 { frames.withUnsafeBufferPointer { stream.step($0.baseAddress! + i * d, into: &out) } }

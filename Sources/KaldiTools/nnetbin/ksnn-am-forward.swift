@@ -33,24 +33,14 @@ public enum KsnnAmForward: KaldiTool {
     BLASThreads.set(threads.value)
     let model = try AcousticModel.load(args[0])
     let k = model.config.outputDim
-    var logPriors: [Float]? = nil
-    if !counts.value.isEmpty {
-      let c = try readKaldiObject(VectorHolder<Double>.self, from: counts.value).data
-      guard c.count == k else {
-        throw KaldiError("\(counts.value) has \(c.count) class counts but \(args[0]) has \(k) outputs")
-      }
-      let total = c.reduce(0, +)
-      logPriors = c.map { v in
-        let prior = v / total
-        // Kaldi's PdfPrior stores sqrt(FLT_MAX) for a floored class and scales every entry.
-        return (prior < Double(priorFloor.value) ? Float.greatestFiniteMagnitude.squareRoot() : Float(log(prior))) * priorScale.value
-      }
-    }
+    let priors = counts.value.isEmpty ? nil : try PdfPriors(
+      countsFile: counts.value, classes: k, modelName: args[0], floor: priorFloor.value, scale: priorScale.value)
     let reader = try SequentialTableReader<MatrixHolder<Float>>(args[1])
     let writer = try TableWriter<MatrixHolder<Float>>(args[2])
     let targets = targetsRspecifier.value.isEmpty ? nil : try RandomAccessTableReader<Int32VectorHolder>(targetsRspecifier.value)
     var measures = Measures(config: model.config)
-    var rng = RandomSource(seed: 0)
+    // Frame by frame, as on-line recognition computes it (one inference path for both).
+    let stream = StreamingAcousticModel(model: model)
     var done = 0, frames = 0
     while let (key, feats) = try reader.next() {
       guard feats.cols == model.config.inputDim else {
@@ -68,22 +58,16 @@ public enum KsnnAmForward: KaldiTool {
         KaldiLog.warn("Zero-length utterance \(key); skipping it")
         continue
       }
-      let batch = SequenceBatch(steps: feats.rows, batch: 1, dim: feats.cols, features: feats.data,
-                                targets: [Int32](repeating: -1, count: feats.rows), lengths: [feats.rows])
-      var out = model.propagate(batch, training: false, rng: &rng)
+      stream.resetCounts()
+      var out = stream.logPosteriors(of: feats.data, frames: feats.rows)
+      measures.accumulate(zeroCounts: stream.zeroCounts, frames: feats.rows)
       var y: [Int32]? = nil
       if let targets, try targets.hasKey(key) {
         let t = try targets.value(for: key)
         if t.count == feats.rows { y = t } else { KaldiLog.warn("Utterance \(key): \(t.count) targets for \(feats.rows) frames; not scored") }
       }
-      measures.accumulate(model, lengths: [feats.rows], logProbabilities: out, targets: y)
-      if let logPriors {
-        out.withUnsafeMutableBufferPointer { o in
-          for r in 0..<feats.rows {
-            for j in 0..<k { o[r * k + j] -= logPriors[j] }
-          }
-        }
-      }
+      if let y { measures.score(out, targets: y) }
+      if let priors { out.withUnsafeMutableBufferPointer { priors.apply(to: $0.baseAddress!, frames: feats.rows) } }
       try writer.write(key, Matrix(rows: feats.rows, cols: k, data: out))
       done += 1
       frames += feats.rows
