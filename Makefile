@@ -8,7 +8,7 @@ DEBIAN_PACKAGES := pkg-config libopenblas-dev libfftw3-dev libsndfile1-dev libfs
   festival festvox-kallpc16k festvox-kdlpc16k flite
 RELEASE_BIN := .build/release/ksnn
 
-.PHONY: all deps build links test run demo bench clean
+.PHONY: all deps build server links test run demo bench clean
 
 all: build
 
@@ -30,6 +30,13 @@ deps:
 build: deps
 	$(SWIFT) build -c release --product ksnn --static-swift-stdlib
 	@$(MAKE) --no-print-directory links
+
+# The WebSocket server and client of on-line recognition, with their network packages (a few
+# minutes to build the first time; `make build` does not need them).
+server: deps
+	$(SWIFT) build -c release --product ksnn-server --static-swift-stdlib
+	$(SWIFT) build -c release --product ksnn-client --static-swift-stdlib
+	@mkdir -p bin && ln -sf ../.build/release/ksnn-server bin/ksnn-server && ln -sf ../.build/release/ksnn-client bin/ksnn-client
 
 # bin/<kaldi-tool-name> -> ksnn, so `export PATH=$$PWD/bin:$$PATH` is all a Kaldi path.sh needs.
 links:

@@ -6,7 +6,16 @@ let package = Package(
   name: "ksnn",
   products: [
     .executable(name: "ksnn", targets: ["ksnn"]),
+    .executable(name: "ksnn-server", targets: ["ksnn-server"]),
+    .executable(name: "ksnn-client", targets: ["ksnn-client"]),
     .library(name: "KaldiIO", targets: ["KaldiIO"]),
+  ],
+  dependencies: [
+    // The WebSocket server and client of on-line recognition (only ksnn-server and ksnn-client use them).
+    .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+    .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
+    .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+    .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
   ],
   targets: [
     // MARK: - System libraries (Debian -dev packages, found through pkg-config)
@@ -42,6 +51,25 @@ let package = Package(
     // MARK: - The multi-call executable
     .executableTarget(name: "ksnn", dependencies: ["KaldiTools"]),
 
+    // MARK: - On-line recognition over WebSockets (Vosk's protocol)
+    .executableTarget(
+      name: "ksnn-server",
+      dependencies: [
+        "KaldiTools", "KaldiBase", "Decoding",
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "Logging", package: "swift-log"),
+      ]),
+    .executableTarget(
+      name: "ksnn-client",
+      dependencies: [
+        "KaldiBase", "KaldiIO", "Features",
+        .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "Logging", package: "swift-log"),
+      ]),
+
     // MARK: - Tests
     .testTarget(name: "KaldiBaseTests", dependencies: ["KaldiBase"]),
     .testTarget(name: "KaldiMatrixTests", dependencies: ["KaldiMatrix"]),
@@ -64,7 +92,7 @@ let package = Package(
       name: "ScoringTests", dependencies: ["Scoring", "KaldiIO", "KaldiBase"],
       exclude: ["Fixtures"]),
     .testTarget(
-      name: "ToolTests", dependencies: ["ksnn", "KaldiIO"],
+      name: "ToolTests", dependencies: ["ksnn", "ksnn-server", "ksnn-client", "KaldiIO"],
       exclude: ["Fixtures"]),
   ],
   swiftLanguageModes: [.v6]

@@ -46,6 +46,8 @@ public struct DecodedPath: Sendable {
   public var alignment: [Int32]
   /// Non-epsilon output labels (word-ids).
   public var words: [Int32]
+  /// For each word, the frames decoded before its arc (where the graph emits it).
+  public var wordFrames: [Int] = []
   /// Graph and acoustic cost along the path, final cost included, summed as Kaldi sums them.
   public var graphCost: Float
   public var acousticCost: Float
@@ -362,8 +364,11 @@ struct TokenSearch {
       let graph = fst.weights[a]
       path.graphCost += graph
       path.acousticCost += total - graph
+      if fst.olabels[a] != 0 {
+        path.words.append(fst.olabels[a])
+        path.wordFrames.append(path.alignment.count)
+      }
       if fst.ilabels[a] != 0 { path.alignment.append(fst.ilabels[a]) }
-      if fst.olabels[a] != 0 { path.words.append(fst.olabels[a]) }
     }
     if final && useFinalProbs { path.graphCost += fst.finals[Int(active[best].state)] }
     return path
@@ -432,4 +437,7 @@ public final class OnlineMappedDecodable: Decodable {
   public func logLikelihood(frame: Int, transitionId tid: Int32) -> Float {
     scale * values[frame * pdfs + Int(tidToPdf[Int(tid)])]
   }
+
+  /// The unscaled value given for `pdf` at `frame` of the current segment.
+  public func value(frame: Int, pdf: Int) -> Float { values[frame * pdfs + pdf] }
 }

@@ -72,6 +72,7 @@ import Testing
     #expect(again.stdoutText.contains("Stage 2 already done") && again.stdoutText.contains("lstm: already trained") && again.stdoutText.contains("already scored"))
 
     try onlineRecognitionMatchesOffline(in: dir)
+    try webSocketServerServesClients(in: dir)
 
     // A Kaldi system's features instead of fbank (--feats-dir, as the paper's fMLLR): here 13
     // MFCCs in a Kaldi layout, one training utterance short, from stage 2 on.
@@ -113,13 +114,15 @@ import Testing
       """, in: dir)
     #expect(setup.status == 0, "\(setup.stderr)")
     let floor = try String(contentsOfFile: dir + "/online/floor", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
-    let common = "--acoustic-scale=0.2 --beam=13 --prior-floor=\(floor) --class-frame-counts=exp/targets/train_pdf.counts"
+    // The mini recipe's networks read ±3 frames of context.
+    let common = "--splice=3 --acoustic-scale=0.2 --beam=13 --prior-floor=\(floor) --class-frame-counts=exp/targets/train_pdf.counts"
     let online = "--feature-type=fbank --fbank-config=online/fbank.conf --cmvn-config=online/cmvn.conf --global-cmvn-stats=online/global_cmvn.stats"
     for m in ["lstm", "v2"] {
       let run = try Ksnn.sh("""
         set -e
         export PATH=$PWD/../../../bin:$PATH
-        ksnn-am-forward --class-frame-counts=exp/targets/train_pdf.counts --prior-floor=\(floor) exp/\(m)/final.mdl ark:online/cmvn.ark ark:- 2> /dev/null |
+        splice-feats --left-context=3 --right-context=3 ark:online/cmvn.ark ark:- 2> /dev/null |
+          ksnn-am-forward --class-frame-counts=exp/targets/train_pdf.counts --prior-floor=\(floor) exp/\(m)/final.mdl ark:- ark:- 2> /dev/null |
           decode-faster-mapped --acoustic-scale=0.2 --beam=13 exp/mono/final.mdl exp/mono/graph/HCLG.fst ark:- ark,t:online/\(m).offline.tra 2> /dev/null
         online-ksnn-decode-faster \(common) \(online) --word-symbol-table=exp/mono/graph/words.txt exp/mono/final.mdl exp/\(m)/final.mdl \
           exp/mono/graph/HCLG.fst ark:data/test/spk2utt scp:data/test/wav.scp ark,t:online/\(m).online.tra 2> online/\(m).log
@@ -142,6 +145,97 @@ import Testing
       let first = offline[0].split(separator: " ")
       #expect(log.contains("\n" + first[0] + " "))
     }
+
+    // Two test utterances joined by a second of low noise: an endpoint closes the first
+    // segment in the pause, decoding goes on after it, and every partial result extends the
+    // one before and is a prefix of the final words.
+    let joined = try Ksnn.sh("""
+      set -e
+      export PATH=$PWD/../../../bin:$PATH
+      a=$(sed -n 1p data/test/wav.scp | cut -d' ' -f2); b=$(sed -n 5p data/test/wav.scp | cut -d' ' -f2)
+      sox -n -r 16000 -b 16 -c 1 online/gap.wav synth 1.0 whitenoise vol 0.003
+      sox $a online/gap.wav $b online/joined.wav
+      soxi -D $a
+      echo "joined $PWD/online/joined.wav" > online/joined.scp
+      online-ksnn-decode-faster \(common) \(online) --word-symbol-table=exp/mono/graph/words.txt --do-endpointing=true \
+        --endpoint.silence-phones=$(cat data/lang/phones/silence.csl) --print-partials=true exp/mono/final.mdl exp/v2/final.mdl \
+        exp/mono/graph/HCLG.fst 'ark:echo joined joined |' scp:online/joined.scp ark,t:online/joined.tra 2> online/joined.log
+      """, in: dir)
+    #expect(joined.status == 0, "\(joined.stderr)")
+    let log = (try? String(contentsOfFile: dir + "/online/joined.log", encoding: .utf8)) ?? ""
+    let firstLength = Double(joined.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+    let cuts = log.matches(of: #/rule\d at ([0-9.]+) s/#).compactMap { Double($0.output.1) }
+    #expect(cuts.count >= 1, "\(log)")
+    if let cut = cuts.first { #expect(cut > firstLength - 1 && cut < firstLength + 1, "endpoint at \(cut) s, first utterance \(firstLength) s") }
+    let partials = log.split(separator: "\n").compactMap { line in line.firstMatch(of: #/Partial result of joined at [0-9.]+ s: (.*)/#).map { String($0.output.1) } }
+    let final = log.split(separator: "\n").first { $0.hasPrefix("joined ") }.map { String($0.dropFirst("joined ".count)) } ?? ""
+    #expect(partials.count > 3)
+    for (a, b) in zip(partials, partials.dropFirst() + [final]) { #expect(b.hasPrefix(a), "partial '\(a)' then '\(b)'") }
+  }
+
+  /// `ksnn-server` with real WebSocket clients (`ksnn-client`): two at once, one of them
+  /// sending garbage; the good one gets the words of `online-ksnn-decode-faster` on the same
+  /// audio, the bad one a clear error, and the server goes on serving.
+  func webSocketServerServesClients(in dir: String) throws {
+    let floor = try String(contentsOfFile: dir + "/online/floor", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+    let options = [
+      "--splice=3", "--acoustic-scale=0.2", "--beam=13", "--prior-floor=\(floor)", "--class-frame-counts=exp/targets/train_pdf.counts",
+      "--feature-type=fbank", "--fbank-config=online/fbank.conf", "--cmvn-config=online/cmvn.conf",
+      "--global-cmvn-stats=online/global_cmvn.stats",
+      "--endpoint.silence-phones=" + (try String(contentsOfFile: dir + "/data/lang/phones/silence.csl", encoding: .utf8)).trimmingCharacters(in: .whitespacesAndNewlines),
+    ]
+    let bin = URL(fileURLWithPath: Ksnn.binary).deletingLastPathComponent().path
+    let server = Process()
+    server.executableURL = URL(fileURLWithPath: bin + "/ksnn-server")
+    server.arguments = options + ["--port=0", "exp/mono/final.mdl", "exp/v2/final.mdl", "exp/mono/graph/HCLG.fst", "exp/mono/graph/words.txt"]
+    server.currentDirectoryURL = URL(fileURLWithPath: dir)
+    let serverLog = dir + "/online/server.log"
+    _ = FileManager.default.createFile(atPath: serverLog, contents: nil)
+    server.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: serverLog))
+    server.standardOutput = FileHandle.nullDevice
+    try server.run()
+    defer { server.terminate(); server.waitUntilExit() }
+    // The port it bound, from its "Listening on" line.
+    var port = ""
+    for _ in 0..<600 where port.isEmpty {
+      let text = (try? String(contentsOfFile: serverLog, encoding: .utf8)) ?? ""
+      if let m = text.firstMatch(of: #/Listening on .*:(\d+)/#) { port = String(m.output.1) } else { Thread.sleep(forTimeInterval: 0.1) }
+      if !server.isRunning { break }
+    }
+    #expect(!port.isEmpty, "server did not start: \((try? String(contentsOfFile: serverLog, encoding: .utf8)) ?? "")")
+    guard !port.isEmpty else { return }
+    let clients = try Ksnn.sh("""
+      set -e
+      export PATH=$PWD/../../../bin:$PATH
+      ksnn-client ws://127.0.0.1:\(port)/ online/joined.wav > online/good.out 2> online/good.err & good=$!
+      ksnn-client --send-text='this is not json' ws://127.0.0.1:\(port)/ online/joined.wav > online/bad.out 2> online/bad.err && bad=0 || bad=$?
+      wait $good
+      echo "bad client status $bad"
+      ksnn-client --real-time=false ws://127.0.0.1:\(port)/ online/joined.wav > online/again.out 2> online/again.err
+      online-ksnn-decode-faster \(options.joined(separator: " ")) --do-endpointing=true exp/mono/final.mdl exp/v2/final.mdl \
+        exp/mono/graph/HCLG.fst 'ark:echo joined joined |' scp:online/joined.scp ark,t:online/joined_server_opts.tra 2> /dev/null
+      """, in: dir)
+    #expect(clients.status == 0, "\(clients.stdoutText)\n\(clients.stderr)\n\((try? String(contentsOfFile: serverLog, encoding: .utf8)) ?? "")")
+    #expect(clients.stdoutText.contains("bad client status 1"))
+    func read(_ name: String) -> String { (try? String(contentsOfFile: dir + "/online/" + name, encoding: .utf8)) ?? "" }
+    #expect(read("bad.out").contains("\"error\""), "\(read("bad.out"))")
+    // The words of every result message, in order, are the tool's words (as symbols).
+    let symbols = Dictionary(uniqueKeysWithValues: read("../exp/mono/graph/words.txt").split(separator: "\n").compactMap { line -> (String, String)? in
+      let f = line.split(separator: " "); return f.count == 2 ? (String(f[1]), String(f[0])) : nil
+    })
+    let expected = read("joined_server_opts.tra").split(separator: " ").dropFirst().map { symbols[String($0.trimmingCharacters(in: .whitespacesAndNewlines))] ?? "?" }
+    for name in ["good.out", "again.out"] {
+      let texts = read(name).split(separator: "\n").compactMap { line -> String? in
+        guard let data = line.data(using: .utf8), let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
+        return object["text"] as? String
+      }
+      #expect(texts.count >= 2, "\(name): \(read(name).suffix(500))")
+      let words = texts.flatMap { $0.split(separator: " ").map(String.init) }
+      #expect(words == expected, "\(name): \(words) vs \(expected)")
+      #expect(read(name).contains("\"partial\""))
+    }
+    #expect(read("good.err").contains("after the end of the audio; real-time factor"), "\(read("good.err"))")
+    #expect(server.isRunning)
   }
 
   @Test func miniLibriSpeechRunsEveryStage() throws {

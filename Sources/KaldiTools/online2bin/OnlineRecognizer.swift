@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import AcousticModels
 import Decoding
 import Features
@@ -125,6 +128,15 @@ public struct RecognizedSegment: Sendable {
   public var startFrame: Int
   public var frames: Int
   public var endpointRule: Int?
+  public var words: [RecognizedWord]
+}
+
+/// A word with its time in the stream and an acoustic confidence: the geometric mean of the
+/// network's posteriors of the word's aligned pdfs (silence at its edges left out).
+public struct RecognizedWord: Sendable {
+  public var word: Int32
+  public var start: Float, end: Float
+  public var confidence: Float
 }
 
 /// One stream being recognised as its audio arrives: features, on-line CMVN, splicing, the
@@ -222,11 +234,36 @@ public final class OnlineRecognizer {
     }
   }
 
+  /// The words of the current segment's `path` with times and confidences.
+  private func timedWords(_ path: DecodedPath) -> [RecognizedWord] {
+    let model = models.transitionModel, silence = models.silencePhones
+    let logPriors = models.priors?.logPriors
+    func isSilence(_ t: Int) -> Bool { silence.contains(model.phone(of: path.alignment[t])) }
+    guard !path.alignment.isEmpty else { return [] }
+    var out: [RecognizedWord] = []
+    for (i, word) in path.words.enumerated() {
+      var first = min(path.wordFrames[i], path.alignment.count - 1)
+      var end = i + 1 < path.words.count ? path.wordFrames[i + 1] : path.alignment.count
+      while end > first + 1 && isSilence(end - 1) { end -= 1 }
+      while first < end - 1 && isSilence(first) { first += 1 }
+      var sum: Float = 0
+      for t in first..<max(end, first + 1) {
+        let pdf = Int(model.pdf(of: path.alignment[t]))
+        sum += decodable.value(frame: t, pdf: pdf) + (logPriors?[pdf] ?? 0)
+      }
+      let shift = frameShift, n = Float(max(end - first, 1))
+      out.append(RecognizedWord(
+        word: word, start: Float(segmentStart + first) * shift, end: Float(segmentStart + max(end, first + 1)) * shift,
+        confidence: min(1, expf(sum / n))))
+    }
+    return out
+  }
+
   /// Ends the current segment with its best path and starts decoding afresh after it.
   private func closeSegment(rule: Int?) {
     let frames = decoder.framesDecoded
-    let path = decoder.bestPath(useFinalProbs: true) ?? DecodedPath(alignment: [], words: [], graphCost: 0, acousticCost: 0)
-    segments.append(RecognizedSegment(path: path, startFrame: segmentStart, frames: frames, endpointRule: rule))
+    let path = decoder.bestPath(useFinalProbs: true) ?? DecodedPath()
+    segments.append(RecognizedSegment(path: path, startFrame: segmentStart, frames: frames, endpointRule: rule, words: timedWords(path)))
     segmentStart += frames
     decodable.startSegment(at: frames)
     decoder.initDecoding()
