@@ -161,6 +161,68 @@ enum Fixture {
     }
   }
 
+  /// Frames given one at a time (on-line) decode to Kaldi's words and alignments, as the whole
+  /// utterance does; the settled words only grow and start the final words.
+  @Test func frameByFrameDecodingEqualsWholeUtterances() throws {
+    let model = try TransitionModelReader.read(Fixture.path("tri3/final.mdl"))
+    var options = DecoderOptions()
+    options.beam = 13
+    options.maxActive = 7000
+    let decoder = FasterDecoder(fst: try FstReader.read(Fixture.path("tri3/HCLG.fst")), options: options)
+    var words = "", alignments = ""
+    for (key, m) in try loglikes("tri3/loglikes.ark") {
+      let online = OnlineMappedDecodable(model: model, scale: 0.2)
+      decoder.initDecoding()
+      var settled: [Int32] = []
+      for t in 0..<m.rows {
+        m.data.withUnsafeBufferPointer { online.append($0.baseAddress! + t * m.cols) }
+        decoder.advanceDecoding(online)
+        let now = decoder.settledWords
+        #expect(now.starts(with: settled), "\(key) frame \(t): \(settled) then \(now)")
+        settled = now
+      }
+      #expect(decoder.framesDecoded == m.rows)
+      #expect(decoder.finalRelativeCost < .infinity)
+      let path = try #require(decoder.bestPath())
+      #expect(path.words.starts(with: settled))
+      #expect(path.wordFrames.count == path.words.count && path.wordFrames == path.wordFrames.sorted())
+      words += "\(key) " + path.words.map { "\($0) " }.joined() + "\n"
+      alignments += "\(key) " + path.alignment.map { "\($0) " }.joined() + "\n"
+    }
+    #expect(words == (try Fixture.text("tri3/expected_words.int")))
+    #expect(alignments == (try Fixture.text("tri3/expected_ali.txt")))
+  }
+
+  /// Kaldi's endpoint rules on measurements: the first rule that fires, lengths in seconds.
+  @Test func endpointRulesFireAsKaldis() throws {
+    let config = OnlineEndpointConfig()
+    func rule(_ frames: Int, _ silence: Int, _ cost: Float) -> Int? {
+      config.firingRule(framesDecoded: frames, trailingSilenceFrames: silence, frameShift: 0.01, relativeCost: cost)
+    }
+    #expect(rule(300, 40, 0) == nil)  // 0.4 s of silence: too short for any rule
+    #expect(rule(300, 50, 1.5) == 2)  // 0.5 s after speech, final state with a good score
+    #expect(rule(300, 50, 3) == nil)
+    #expect(rule(300, 100, 3) == 3)  // 1 s, a fair score
+    #expect(rule(300, 200, .infinity) == 4)  // 2 s, no final state
+    #expect(rule(500, 500, .infinity) == 1)  // 5 s of nothing but silence
+    #expect(rule(400, 400, 0) == nil)  // silence only, 4 s: rules 2-4 need speech first
+    #expect(rule(2000, 0, .infinity) == 5)  // 20 s, whatever else
+    var strict = OnlineEndpointConfig()
+    strict.rules[1].maxRelativeCost = 1
+    #expect(strict.firingRule(framesDecoded: 300, trailingSilenceFrames: 50, frameShift: 0.01, relativeCost: 1.5) == nil)
+    // Options by Kaldi's names, and the silence phones they need.
+    let po = ParseOptions(usage: "")
+    let s = Setting(OnlineEndpointConfig())
+    OnlineEndpointConfig.register(po, s, \.self)
+    _ = try po.read(["--print-args=false", "--endpoint.rule2.min-trailing-silence=0.3", "--endpoint.silence-phones=1:2:3"])
+    #expect(s.value.rules[1].minTrailingSilence == 0.3 && s.value.rules[2].minTrailingSilence == 1)
+    #expect(try s.value.silencePhoneSet() == [1, 2, 3])
+    #expect(throws: KaldiError.self) { _ = try OnlineEndpointConfig().silencePhoneSet() }
+    var bad = OnlineEndpointConfig()
+    bad.silencePhones = "1:x"
+    #expect(throws: KaldiError.self) { _ = try bad.silencePhoneSet() }
+  }
+
   @Test func loglikesWithTheWrongWidthAreRejected() throws {
     let model = try TransitionModelReader.read(Fixture.path("decoding/final.mdl"))
     #expect(throws: KaldiError.self) { _ = try MappedMatrixDecodable(model: model, loglikes: Matrix(rows: 2, cols: 14), scale: 1) }

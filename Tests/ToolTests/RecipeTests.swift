@@ -223,13 +223,23 @@ import Testing
     let symbols = Dictionary(uniqueKeysWithValues: read("../exp/mono/graph/words.txt").split(separator: "\n").compactMap { line -> (String, String)? in
       let f = line.split(separator: " "); return f.count == 2 ? (String(f[1]), String(f[0])) : nil
     })
-    let expected = read("joined_server_opts.tra").split(separator: " ").dropFirst().map { symbols[String($0.trimmingCharacters(in: .whitespacesAndNewlines))] ?? "?" }
+    let expected = read("joined_server_opts.tra").split(whereSeparator: \.isWhitespace).dropFirst().map { symbols[String($0)] ?? "?" }
     for name in ["good.out", "again.out"] {
       let texts = read(name).split(separator: "\n").compactMap { line -> String? in
         guard let data = line.data(using: .utf8), let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
         return object["text"] as? String
       }
       #expect(texts.count >= 2, "\(name): \(read(name).suffix(500))")
+      // Word entries: times in the stream in order, confidences in [0, 1].
+      let entries = read(name).split(separator: "\n").flatMap { line -> [[String: Any]] in
+        guard let data = line.data(using: .utf8), let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return [] }
+        return object["result"] as? [[String: Any]] ?? []
+      }
+      let starts = entries.compactMap { $0["start"] as? Double }, ends = entries.compactMap { $0["end"] as? Double }
+      let confidences = entries.compactMap { $0["conf"] as? Double }
+      #expect(starts.count == entries.count && ends.count == entries.count && confidences.count == entries.count)
+      #expect(starts == starts.sorted() && zip(starts, ends).allSatisfy { $0 < $1 } && (ends.last ?? 0) <= 7.86)
+      #expect(confidences.allSatisfy { (0...1).contains($0) } && confidences.contains { $0 > 0.1 })
       let words = texts.flatMap { $0.split(separator: " ").map(String.init) }
       #expect(words == expected, "\(name): \(words) vs \(expected)")
       #expect(read(name).contains("\"partial\""))

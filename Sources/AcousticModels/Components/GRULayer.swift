@@ -143,28 +143,13 @@ extension GRULayer {
 
 /// One GRU frame: update and reset gates from BN(W·x) + U·h, the reset gate applied before the
 /// candidate's recurrent product; the evaluation-mode dropout mask is the constant 1−p.
-final class GRUStreamingStep: StreamingStep {
-  let inputs: Int, hidden: Int
-  let w: PinnedFloats, u: PinnedFloats
-  let norm: FoldedBatchNorm
-  let keep: Float
-  let state: PinnedFloats  // h
-  let z: PinnedFloats, resetHidden: PinnedFloats
+final class GRUStreamingStep: GatedStreamingStep, StreamingStep {
+  let resetHidden: PinnedFloats
 
   init(_ layer: GRULayer) {
-    inputs = layer.inputDim
-    hidden = layer.hiddenDim
-    w = PinnedFloats(layer.w.weight.value)
-    u = PinnedFloats(layer.u.value)
-    norm = FoldedBatchNorm(layer.norm)
-    keep = 1 - layer.dropout
-    state = PinnedFloats(zeros: hidden)
-    z = PinnedFloats(zeros: 3 * hidden)
-    resetHidden = PinnedFloats(zeros: hidden)
+    resetHidden = PinnedFloats(zeros: layer.hiddenDim)
+    super.init(layer, gates: 3, state: layer.hiddenDim)
   }
-
-  var outputDim: Int { hidden }
-  func reset() { state.zero() }
 
   func step(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>) {
     let h = hidden, z = z.pointer, st = state.pointer, rh = resetHidden.pointer

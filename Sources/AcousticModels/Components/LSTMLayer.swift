@@ -132,27 +132,8 @@ extension LSTMLayer {
 
 /// One LSTM frame: BN(W·x) + U·h, the gates, the cell; the evaluation-mode dropout mask is the
 /// constant 1−p on the candidate.
-final class LSTMStreamingStep: StreamingStep {
-  let inputs: Int, hidden: Int
-  let w: PinnedFloats, u: PinnedFloats
-  let norm: FoldedBatchNorm
-  let keep: Float
-  let state: PinnedFloats  // h | c
-  let z: PinnedFloats
-
-  init(_ layer: LSTMLayer) {
-    inputs = layer.inputDim
-    hidden = layer.hiddenDim
-    w = PinnedFloats(layer.w.weight.value)
-    u = PinnedFloats(layer.u.value)
-    norm = FoldedBatchNorm(layer.norm)
-    keep = 1 - layer.dropout
-    state = PinnedFloats(zeros: 2 * hidden)
-    z = PinnedFloats(zeros: 4 * hidden)
-  }
-
-  var outputDim: Int { hidden }
-  func reset() { state.zero() }
+final class LSTMStreamingStep: GatedStreamingStep, StreamingStep {
+  init(_ layer: LSTMLayer) { super.init(layer, gates: 4, state: 2 * layer.hiddenDim) }
 
   func step(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>) {
     let h = hidden, z = z.pointer, st = state.pointer

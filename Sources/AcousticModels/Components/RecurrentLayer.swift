@@ -84,6 +84,31 @@ public class GatedRecurrentLayer: ProjectedLayer {
   }
 }
 
+/// What the LSTM's and GRU's streaming steps share: W and U as trained, the folded batch
+/// norm, the evaluation-mode dropout scale 1−p, the carried state and the pre-activations.
+class GatedStreamingStep {
+  let inputs: Int, hidden: Int
+  let w: PinnedFloats, u: PinnedFloats
+  let norm: FoldedBatchNorm
+  let keep: Float
+  let state: PinnedFloats
+  let z: PinnedFloats
+
+  init(_ layer: GatedRecurrentLayer, gates: Int, state size: Int) {
+    inputs = layer.inputDim
+    hidden = layer.hiddenDim
+    w = PinnedFloats(layer.w.weight.value)
+    u = PinnedFloats(layer.u.value)
+    norm = FoldedBatchNorm(layer.norm)
+    keep = 1 - layer.dropout
+    state = PinnedFloats(zeros: size)
+    z = PinnedFloats(zeros: gates * layer.hiddenDim)
+  }
+
+  var outputDim: Int { hidden }
+  func reset() { state.zero() }
+}
+
 /// Weights without bias, applied to all frames of a batch as one GEMM (`y = x·Wᵀ`).
 struct Projection {
   var weight: Parameter

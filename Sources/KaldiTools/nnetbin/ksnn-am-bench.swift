@@ -1,5 +1,6 @@
 import AcousticModels
 import KaldiBase
+import KaldiIO
 import KaldiMatrix
 
 #if canImport(Glibc)
@@ -16,8 +17,14 @@ public enum KsnnAmBench: KaldiTool {
     throughput (frames/s) of the acoustic models on synthetic AR(1) features with random
     targets, and the GFLOP/s cblas_sgemm reaches at the LSTM's shapes. Prints one JSON object.
 
+    With --models, instead: each trained model stepped at batch 1 over real features (as
+    on-line recognition runs it), beside a dense GRU of the same sizes on the same frames, in
+    one run: frames/s, % zero outputs per layer, and the ratio to the GRU.
+
     Usage:  ksnn-am-bench [options]
     e.g.: ksnn-am-bench --num-threads=2 --hidden-dim=550 --num-targets=1936 --batch-size=8 --steps=500
+          ksnn-am-bench --models=exp/lstm/final.mdl,exp/v2/final.mdl \
+            --feats="ark:splice-feats --left-context=3 --right-context=3 scp:data/test/feats_cmvn.scp ark:- |"
     """
 
   public static func main(_ invocation: Invocation) throws -> Int32 {
@@ -31,7 +38,14 @@ public enum KsnnAmBench: KaldiTool {
     let streamFrames = invocation.option("stream-frames", 500, "Frames for the streaming measurement")
     let threads = invocation.option("num-threads", 2, "BLAS threads for training")
     let streamThreads = invocation.option("stream-threads", 1, "BLAS threads for streaming")
+    let trained = invocation.option("models", "", "Comma-separated trained model files to measure on --feats (instead of the synthetic benchmark)")
+    let feats = invocation.option("feats", "", "Features the --models read (rspecifier, as in training)")
+    let repeats = invocation.option("repeats", 3, "With --models: passes over the features (the fastest is reported)")
     _ = try invocation.arguments(0)
+    if !trained.value.isEmpty {
+      BLASThreads.set(streamThreads.value)
+      return try benchTrained(trained.value.split(separator: ",").map(String.init), feats: feats.value, repeats: max(1, repeats.value))
+    }
     var fields = [String]()
     let (b, t, d, h, k) = (batch.value, steps.value, inputDim.value, hidden.value, targets.value)
     BLASThreads.set(threads.value)
@@ -66,6 +80,54 @@ public enum KsnnAmBench: KaldiTool {
       let flops = arch == .lstm ? lstmTrainingFlops(b: b, t: t, d: d, h: h, k: k) / sec / 1e9 : nil
       fields.append("\"\(arch.rawValue)\": {\"train_frames_per_s\": \(formatG(Double(b * t) / sec, precision: 5)), \"sec_per_batch\": \(formatG(sec, precision: 4)), \"stream_frames_per_s\": \(formatG(Double(streamFrames.value) / streamSec, precision: 5))\(flops.map { ", \"train_gflops\": \(formatG($0, precision: 4))" } ?? "")}")
       KaldiLog.log("\(arch.rawValue): \(formatG(Double(b * t) / sec, precision: 5)) training frames/s, \(formatG(Double(streamFrames.value) / streamSec, precision: 5)) streaming frames/s")
+    }
+    print("{\n  " + fields.joined(separator: ",\n  ") + "\n}")
+    return 0
+  }
+
+  /// Frames per second of stepping `model` over every frame of `utterances` (fresh state per
+  /// utterance), fastest of `repeats` passes.
+  static func streamingSpeed(_ model: AcousticModel, _ utterances: [Matrix<Float>], repeats: Int) -> (framesPerSecond: Double, stream: StreamingAcousticModel) {
+    let stream = StreamingAcousticModel(model: model)
+    var out = [Float](repeating: 0, count: model.config.outputDim)
+    let frames = utterances.reduce(0) { $0 + $1.rows }
+    var best = Double.infinity
+    for _ in 0..<repeats {
+      stream.resetCounts()
+      let start = now()
+      for u in utterances {
+        stream.reset()
+        u.data.withUnsafeBufferPointer { x in
+          for t in 0..<u.rows { stream.step(x.baseAddress! + t * u.cols, into: &out) }
+        }
+      }
+      best = min(best, now() - start)
+    }
+    return (Double(frames) / best, stream)
+  }
+
+  static func benchTrained(_ files: [String], feats: String, repeats: Int) throws -> Int32 {
+    guard !feats.isEmpty else { throw KaldiError.usage("--models needs --feats") }
+    let reader = try SequentialTableReader<MatrixHolder<Float>>(feats)
+    var utterances: [Matrix<Float>] = []
+    while let (_, m) = try reader.next() { utterances.append(m) }
+    let frames = utterances.reduce(0) { $0 + $1.rows }
+    guard frames > 0 else { throw KaldiError("no frames in \(feats)") }
+    var fields = [String]()
+    for file in files {
+      let model = try AcousticModel.load(file)
+      let c = model.config
+      guard c.inputDim == utterances[0].cols else {
+        throw KaldiError("\(file) reads \(c.inputDim) features but \(feats) has \(utterances[0].cols)")
+      }
+      // The anchor: a dense GRU of the same sizes on the same frames (its cost does not
+      // depend on its weights).
+      let gru = AcousticModel(config: ModelConfig(architecture: .gru, inputDim: c.inputDim, hiddenDim: c.hiddenDim, outputDim: c.outputDim, layers: c.layers), seed: 0)
+      let (speed, stream) = streamingSpeed(model, utterances, repeats: repeats)
+      let (gruSpeed, _) = streamingSpeed(gru, utterances, repeats: repeats)
+      let zeros = stream.zeroPercentages.map { formatG($0, precision: 4) }
+      KaldiLog.log("\(file) (\(c.architecture.rawValue) \(c.layers)x\(c.hiddenDim)): \(formatG(speed, precision: 5)) frames/s over \(frames) frames, dense GRU of the same sizes \(formatG(gruSpeed, precision: 5)) frames/s, ratio \(formatG(speed / gruSpeed, precision: 4)); zero outputs per layer (input first) \(zeros.joined(separator: " "))%")
+      fields.append("\"\(file)\": {\"architecture\": \"\(c.architecture.rawValue)\", \"hidden\": \(c.hiddenDim), \"frames\": \(frames), \"stream_frames_per_s\": \(formatG(speed, precision: 5)), \"gru_stream_frames_per_s\": \(formatG(gruSpeed, precision: 5)), \"ratio_to_gru\": \(formatG(speed / gruSpeed, precision: 4)), \"zero_percent\": [\(zeros.joined(separator: ", "))]}")
     }
     print("{\n  " + fields.joined(separator: ",\n  ") + "\n}")
     return 0

@@ -242,19 +242,22 @@ public final class OnlineRecognizer {
     guard !path.alignment.isEmpty else { return [] }
     var out: [RecognizedWord] = []
     for (i, word) in path.words.enumerated() {
-      var first = min(path.wordFrames[i], path.alignment.count - 1)
-      var end = i + 1 < path.words.count ? path.wordFrames[i + 1] : path.alignment.count
+      let start = min(path.wordFrames[i], path.alignment.count - 1)
+      let stop = max(i + 1 < path.words.count ? path.wordFrames[i + 1] : path.alignment.count, start + 1)
+      // Silence around a word is not the word (but a word of silence, as TIMIT's sil, is).
+      var first = start, end = stop
       while end > first + 1 && isSilence(end - 1) { end -= 1 }
       while first < end - 1 && isSilence(first) { first += 1 }
+      if isSilence(first) { (first, end) = (start, stop) }
       var sum: Float = 0
-      for t in first..<max(end, first + 1) {
+      for t in first..<end {
         let pdf = Int(model.pdf(of: path.alignment[t]))
         sum += decodable.value(frame: t, pdf: pdf) + (logPriors?[pdf] ?? 0)
       }
-      let shift = frameShift, n = Float(max(end - first, 1))
+      let shift = frameShift, confidence = expf(sum / Float(end - first))
       out.append(RecognizedWord(
-        word: word, start: Float(segmentStart + first) * shift, end: Float(segmentStart + max(end, first + 1)) * shift,
-        confidence: min(1, expf(sum / n))))
+        word: word, start: Float(segmentStart + first) * shift, end: Float(segmentStart + end) * shift,
+        confidence: confidence.isFinite ? min(1, confidence) : 0))
     }
     return out
   }
