@@ -34,8 +34,8 @@ build: deps
 # The WebSocket server and client of on-line recognition, with their network packages (a few
 # minutes to build the first time; `make build` does not need them).
 server: deps
-	$(SWIFT) build -c release --product ksnn-server --static-swift-stdlib
-	$(SWIFT) build -c release --product ksnn-client --static-swift-stdlib
+	$(SWIFT) build -c release --product ksnn-server
+	$(SWIFT) build -c release --product ksnn-client
 	@mkdir -p bin && ln -sf ../.build/release/ksnn-server bin/ksnn-server && ln -sf ../.build/release/ksnn-client bin/ksnn-client
 
 # bin/<kaldi-tool-name> -> ksnn, so `export PATH=$$PWD/bin:$$PATH` is all a Kaldi path.sh needs.

@@ -38,6 +38,14 @@ public struct DecoderOptions: Sendable {
   public var beamDelta: Float = 0.5
   public var hashRatio: Float = 2
   public init() {}
+
+  public static func register<Root>(_ po: ParseOptions, _ s: Setting<Root>, _ k: WritableKeyPath<Root, DecoderOptions>) {
+    po.register("beam", s, k.appending(path: \.beam), "Decoding beam.  Larger->slower, more accurate.")
+    po.register("max-active", s, k.appending(path: \.maxActive), "Decoder max active states.  Larger->slower; more accurate")
+    po.register("min-active", s, k.appending(path: \.minActive), "Decoder min active states (don't prune if #active less than this).")
+    po.register("beam-delta", s, k.appending(path: \.beamDelta), "Increment used in decoder [obscure setting]")
+    po.register("hash-ratio", s, k.appending(path: \.hashRatio), "Setting used in decoder to control hash behavior (accepted for compatibility; ksnn's token table needs no hash)")
+  }
 }
 
 /// The best path of one utterance.

@@ -21,11 +21,7 @@ public enum DecodeFasterMapped: KaldiTool {
   public static func main(_ invocation: Invocation) throws -> Int32 {
     let options = Setting(DecoderOptions())
     let po = invocation.options
-    po.register("beam", options, \.beam, "Decoding beam.  Larger->slower, more accurate.")
-    po.register("max-active", options, \.maxActive, "Decoder max active states.  Larger->slower; more accurate")
-    po.register("min-active", options, \.minActive, "Decoder min active states (don't prune if #active less than this).")
-    po.register("beam-delta", options, \.beamDelta, "Increment used in decoder [obscure setting]")
-    po.register("hash-ratio", options, \.hashRatio, "Setting used in decoder to control hash behavior (accepted for compatibility; ksnn's token table needs no hash)")
+    DecoderOptions.register(po, options, \.self)
     _ = invocation.option("binary", true, "Write output in binary mode")
     let scale = invocation.option("acoustic-scale", Float(0.1), "Scaling factor for acoustic likelihoods")
     let allowPartial = invocation.option("allow-partial", true, "Produce output even when final state was not reached")

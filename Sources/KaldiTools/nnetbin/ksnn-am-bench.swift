@@ -133,11 +133,7 @@ public enum KsnnAmBench: KaldiTool {
     return 0
   }
 
-  static func now() -> Double {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
-  }
+  static func now() -> Double { monotonicSeconds() }
 
   static func synthetic(steps: Int, batch: Int, dim: Int, classes: Int) -> SequenceBatch {
     var rng = RandomSource(seed: 11)

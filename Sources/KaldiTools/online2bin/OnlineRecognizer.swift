@@ -37,11 +37,7 @@ public struct OnlineRecognitionOptions: Sendable {
     po.register("prior-floor", s, \.priorFloor, "Classes with a prior below this are disabled (log prior = sqrt(FLT_MAX))")
     po.register("prior-scale", s, \.priorScale, "Scaling factor applied to the log priors")
     po.register("acoustic-scale", s, \.acousticScale, "Scaling factor for acoustic log-likelihoods")
-    po.register("beam", s, \.decoder.beam, "Decoding beam.  Larger->slower, more accurate.")
-    po.register("max-active", s, \.decoder.maxActive, "Decoder max active states.  Larger->slower; more accurate")
-    po.register("min-active", s, \.decoder.minActive, "Decoder min active states (don't prune if #active less than this).")
-    po.register("beam-delta", s, \.decoder.beamDelta, "Increment used in decoder [obscure setting]")
-    po.register("hash-ratio", s, \.decoder.hashRatio, "Setting used in decoder to control hash behavior (accepted for compatibility; ksnn's token table needs no hash)")
+    DecoderOptions.register(po, s, \.decoder)
     OnlineEndpointConfig.register(po, s, \.endpoint)
   }
 }

@@ -183,6 +183,7 @@ struct OnlineTimingStats {
   }
 }
 
+/// Seconds on the monotonic clock (for timing, not dates).
 func monotonicSeconds() -> Double {
   var t = timespec()
   clock_gettime(CLOCK_MONOTONIC, &t)
