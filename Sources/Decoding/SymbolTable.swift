@@ -24,14 +24,17 @@ public struct SymbolTable: Sendable {
 
   public func symbol(_ id: Int) -> String? { symbols[id] }
 
+  /// The symbols of `words`; an id the table lacks is an error, as in Kaldi.
+  public func symbols(of words: [Int32]) throws -> [String] {
+    try words.map { w in
+      guard let s = symbol(Int(w)) else { throw KaldiError("Word-id \(w) not in symbol table.") }
+      return s
+    }
+  }
+
   /// The debug line Kaldi's decoders print to stderr: `key word word \n`.
   public func line(_ key: String, _ words: [Int32]) throws -> String {
-    var line = key + " "
-    for w in words {
-      guard let s = symbol(Int(w)) else { throw KaldiError("Word-id \(w) not in symbol table.") }
-      line += s + " "
-    }
-    return line + "\n"
+    key + " " + (try symbols(of: words)).map { $0 + " " }.joined() + "\n"
   }
   /// One more than the largest id, as OpenFst's `NumSymbols` for dense tables.
   public var count: Int { (symbols.keys.max() ?? -1) + 1 }

@@ -69,6 +69,13 @@ func main(_ po: ParseOptions) async throws {
 func serve(_ service: Service, inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async throws {
   var sampleRate = service.sampleRate
   var recognizer: OnlineRecognizer?
+  /// The stream's recognizer, made by its first audio (or by eof before any).
+  func stream() throws -> OnlineRecognizer {
+    if let recognizer { return recognizer }
+    let r = try OnlineRecognizer(models: service.models, cmvnState: service.models.newSpeakerCmvnState(), endpointing: true)
+    recognizer = r
+    return r
+  }
   var sentSegments = 0
   do {
     for try await message in inbound.messages(maxSize: service.maxFrameBytes) {
@@ -80,7 +87,7 @@ func serve(_ service: Service, inbound: WebSocketInboundStream, outbound: WebSoc
           guard recognizer == nil else { throw ProtocolError("config must come before the audio") }
           sampleRate = rate ?? sampleRate
         case .eof:
-          let r = try recognizer ?? OnlineRecognizer(models: service.models, cmvnState: service.models.newSpeakerCmvnState(), endpointing: true)
+          let r = try stream()
           try r.finishInput()
           let last = r.segments.dropFirst(sentSegments)
           try await outbound.write(.text(try resultJSON(Array(last), service)))
@@ -90,8 +97,7 @@ func serve(_ service: Service, inbound: WebSocketInboundStream, outbound: WebSoc
         guard buffer.readableBytes % 2 == 0 else {
           throw ProtocolError("audio frame of \(buffer.readableBytes) bytes: 16-bit samples need an even count")
         }
-        let r = try recognizer ?? OnlineRecognizer(models: service.models, cmvnState: service.models.newSpeakerCmvnState(), endpointing: true)
-        recognizer = r
+        let r = try stream()
         var samples = [Float]()
         samples.reserveCapacity(buffer.readableBytes / 2)
         while let v = buffer.readInteger(endianness: .little, as: Int16.self) { samples.append(Float(v)) }
@@ -141,22 +147,19 @@ struct ProtocolError: Error {
 }
 
 func text(_ ids: [Int32], _ service: Service) throws -> String {
-  try ids.map { id in
-    guard let s = service.words.symbol(Int(id)) else { throw KaldiError("Word-id \(id) not in symbol table.") }
-    return s
-  }.joined(separator: " ")
+  try service.words.symbols(of: ids).joined(separator: " ")
 }
 
 /// Vosk's result message for the words of `segments`.
 func resultJSON(_ segments: [RecognizedSegment], _ service: Service) throws -> String {
   let words = segments.flatMap(\.words)
-  let result: [[String: Any]] = try words.map { w in
-    guard let s = service.words.symbol(Int(w.word)) else { throw KaldiError("Word-id \(w.word) not in symbol table.") }
-    // Times to the frame (10 ms), confidences to six digits, as Vosk prints them.
-    func rounded(_ x: Float, _ digits: Double) -> Double { (Double(x) * digits).rounded() / digits }
-    return ["conf": rounded(w.confidence, 1e6), "end": rounded(w.end, 100), "start": rounded(w.start, 100), "word": s]
+  let symbols = try service.words.symbols(of: words.map(\.word))
+  // Times to the frame (10 ms), confidences to six digits, as Vosk prints them.
+  func rounded(_ x: Float, _ digits: Double) -> Double { (Double(x) * digits).rounded() / digits }
+  let result: [[String: Any]] = zip(words, symbols).map { w, s in
+    ["conf": rounded(w.confidence, 1e6), "end": rounded(w.end, 100), "start": rounded(w.start, 100), "word": s]
   }
-  return json(["result": result, "text": try text(words.map(\.word), service)])
+  return json(["result": result, "text": symbols.joined(separator: " ")])
 }
 
 func json(_ object: [String: Any]) -> String {

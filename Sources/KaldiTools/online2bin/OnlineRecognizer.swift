@@ -90,7 +90,7 @@ public final class OnlineRecognitionModels {
     }
     silencePhones = endpointing ? try options.endpoint.silencePhoneSet() : []
     guard options.splice >= 0 else { throw KaldiError("--splice must not be negative, got \(options.splice)") }
-    let featureDim = (fbank.map { $0.mel.numBins + ($0.useEnergy ? 1 : 0) } ?? mfcc!.numCeps) * (1 + 2 * options.splice)
+    let featureDim = try makeFeature().dimension * (1 + 2 * options.splice)
     guard featureDim == network.config.inputDim else {
       throw KaldiError("\(networkName) expects \(network.config.inputDim) inputs but the \(options.featureType) features spliced ±\(options.splice) have \(featureDim)")
     }

@@ -51,13 +51,9 @@ public enum OnlineKsnnDecodeFaster: KaldiTool {
     var timing = OnlineTimingStats()
     var done = 0, errors = 0, frames = 0
     var totalLike = 0.0
-    /// Words as symbols (each followed by a space, as Kaldi prints them), or ids without a table.
+    /// Words as symbols, or as ids without a table.
     func text(_ ids: [Int32]) throws -> String {
-      try ids.map { id -> String in
-        guard let symbols else { return "\(id) " }
-        guard let s = symbols.symbol(Int(id)) else { throw KaldiError("Word-id \(id) not in symbol table.") }
-        return s + " "
-      }.joined()
+      (try symbols?.symbols(of: ids) ?? ids.map { "\($0)" }).joined(separator: " ")
     }
 
     while let (_, utterances) = try speakers.next() {
@@ -110,7 +106,7 @@ public enum OnlineKsnnDecodeFaster: KaldiTool {
         try words.write(utt, uttWords)
         try alignments?.write(utt, uttAlignment)
         // Kaldi's raw transcript line: every word followed by a space.
-        if symbols != nil { writeToStandardError(utt + " " + (try text(uttWords)) + "\n") }
+        if let symbols { writeToStandardError(try symbols.line(utt, uttWords)) }
         let duration = Double(samples.count) / Double(wave.sampleRate)
         var line = "Utterance \(utt): \(formatG(duration, precision: 4)) s of audio, real-time factor \(formatG(timer.processing / duration, precision: 3)), latency \(formatG(latency, precision: 3)) s"
         if endpointing.value {
