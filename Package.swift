@@ -31,6 +31,8 @@ let package = Package(
 
     // MARK: - Libraries
     .target(name: "KaldiBase"),
+    // The event-driven products of spiking layers (AVX2/FMA chosen at run time).
+    .target(name: "CSparse", linkerSettings: [.linkedLibrary("m")]),
     .target(
       name: "KaldiMatrix", dependencies: ["KaldiBase", "CBLAS"],
       linkerSettings: [.linkedLibrary("m")]),
@@ -44,7 +46,7 @@ let package = Package(
       linkerSettings: [.linkedLibrary("m")]),
     .target(name: "Scoring", dependencies: ["KaldiBase", "KaldiIO"]),
     .target(
-      name: "AcousticModels", dependencies: ["KaldiBase", "KaldiMatrix", "KaldiIO", "CBLAS"],
+      name: "AcousticModels", dependencies: ["KaldiBase", "KaldiMatrix", "KaldiIO", "CBLAS", "CSparse"],
       linkerSettings: [.linkedLibrary("m")]),
     .target(name: "KaldiTools", dependencies: ["KaldiBase", "KaldiMatrix", "KaldiIO", "CBLAS", "Features", "Scoring", "Decoding", "AcousticModels", "Gmm"]),
 
@@ -74,7 +76,7 @@ let package = Package(
     .testTarget(name: "KaldiBaseTests", dependencies: ["KaldiBase"]),
     .testTarget(name: "KaldiMatrixTests", dependencies: ["KaldiMatrix"]),
     .testTarget(
-      name: "AcousticModelsTests", dependencies: ["AcousticModels", "KaldiIO", "KaldiBase"],
+      name: "AcousticModelsTests", dependencies: ["AcousticModels", "KaldiIO", "KaldiBase", "CSparse"],
       exclude: ["Fixtures"]),
     .testTarget(
       name: "KaldiIOTests", dependencies: ["KaldiBase", "KaldiIO", "KaldiMatrix"],

@@ -104,6 +104,7 @@ final class OutputHeadStreamingStep: StreamingStep {
   let sparse: Bool
   let w: PinnedFloats  // W (K × H), or Wᵀ (H × K) when sparse
   let norm: FoldedBatchNorm
+  let input: NonZeroEntries
 
   init(_ head: OutputHead, sparseInput: Bool) {
     inputs = head.w.inputs
@@ -111,6 +112,7 @@ final class OutputHeadStreamingStep: StreamingStep {
     sparse = sparseInput
     w = PinnedFloats(sparseInput ? transposed(head.w.weight.value, rows: outputs, cols: inputs) : head.w.weight.value)
     norm = FoldedBatchNorm(head.norm)
+    input = NonZeroEntries(capacity: sparseInput ? inputs : 0)
   }
 
   var outputDim: Int { outputs }
@@ -119,7 +121,8 @@ final class OutputHeadStreamingStep: StreamingStep {
   func step(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>) {
     let k = outputs
     if sparse {
-      sparseProduct(w.pointer, inputs: inputs, outputs: k, x, y, accumulate: false)
+      input.gather(x, inputs)
+      sparseProduct(w.pointer, outputs: k, input, y, accumulate: false)
     } else {
       gemv(w.pointer, rows: k, cols: inputs, x, y, accumulate: false)
     }

@@ -226,6 +226,8 @@ final class SpikingStreamingStep: StreamingStep {
   let quantizer: MultiBitQuantizer
   let state: PinnedFloats  // I | U | Y[n−1]
   let z: PinnedFloats
+  let input: NonZeroEntries
+  let previousOutput: NonZeroEntries
 
   init(_ layer: SpikingLayer) {
     dynamics = layer.dynamics
@@ -240,6 +242,8 @@ final class SpikingStreamingStep: StreamingStep {
     quantizer = layer.quantizer
     state = PinnedFloats(zeros: 3 * hidden)
     z = PinnedFloats(zeros: gates * hidden)
+    input = NonZeroEntries(capacity: inputs)
+    previousOutput = NonZeroEntries(capacity: hidden)
   }
 
   var outputDim: Int { hidden }
@@ -248,14 +252,18 @@ final class SpikingStreamingStep: StreamingStep {
   func step(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>) {
     let h = hidden, g = gates * h, z = z.pointer
     let current = state.pointer, membrane = current + h, previous = current + 2 * h
-    sparseProduct(wt.pointer, inputs: inputs, outputs: g, x, z, accumulate: false)
+    input.gather(x, inputs)
+    sparseProduct(wt.pointer, outputs: g, input, z, accumulate: false)
     norm.apply(z, g)
     switch dynamics {
     case .lif:
       let alpha = leak.pointer
       for j in 0..<h { current[j] = alpha[j] * current[j] + z[j] }
     case .v1, .v2:
-      if dynamics == .v2 { sparseProduct(rt.pointer, inputs: h, outputs: 2 * h, previous, z, accumulate: true) }
+      if dynamics == .v2 {
+        previousOutput.gather(previous, h)
+        sparseProduct(rt.pointer, outputs: 2 * h, previousOutput, z, accumulate: true)
+      }
       for j in 0..<h {
         let f = sigmoid(z[j]), candidate = max(z[h + j], 0)
         current[j] = f * current[j] + (1 - f) * candidate

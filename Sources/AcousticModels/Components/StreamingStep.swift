@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import CBLAS
+import CSparse
 
 /// Batch-1, evaluation-mode stepping of one component for on-line recognition: state carried
 /// from frame to frame, every buffer allocated once. Each layer type makes its own
@@ -66,22 +67,35 @@ func transposed(_ m: [Float], rows: Int, cols: Int) -> [Float] {
   return out
 }
 
-/// y += a·x over n values.
-@inline(__always)
-func axpy(_ a: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
-  for i in 0..<n { y[i] += a * x[i] }
-}
-
 /// y = W·x (+ y with `accumulate`) for a row-major rows × cols W.
 @inline(__always)
 func gemv(_ w: UnsafePointer<Float>, rows: Int, cols: Int, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, accumulate: Bool) {
   cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(rows), Int32(cols), 1, w, Int32(cols), x, 1, accumulate ? 1 : 0, y, 1)
 }
 
-/// y = Wᵀ·x for a W stored transposed (x.count × n): only the rows of non-zero inputs are
-/// read, the event-driven product of a spiking layer.
+/// The non-zero entries of one vector, gathered once per frame so that each product reading
+/// it visits only their weight rows (a spiking layer's outputs are mostly zero).
+final class NonZeroEntries {
+  let indices: UnsafeMutablePointer<Int32>
+  let values: UnsafeMutablePointer<Float>
+  private(set) var count: Int32 = 0
+
+  init(capacity: Int) {
+    indices = .allocate(capacity: max(capacity, 1))
+    values = .allocate(capacity: max(capacity, 1))
+  }
+
+  deinit {
+    indices.deallocate()
+    values.deallocate()
+  }
+
+  func gather(_ x: UnsafePointer<Float>, _ n: Int) { count = ksnn_gather_nonzero(x, Int32(n), indices, values) }
+}
+
+/// y = Wᵀ·x (+ y with `accumulate`) for a W stored transposed (one row of n outputs per
+/// input), over the gathered non-zero entries of x: the event-driven product.
 @inline(__always)
-func sparseProduct(_ wt: UnsafePointer<Float>, inputs: Int, outputs n: Int, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, accumulate: Bool) {
-  if !accumulate { y.update(repeating: 0, count: n) }
-  for j in 0..<inputs where x[j] != 0 { axpy(x[j], wt + j * n, y, n) }
+func sparseProduct(_ wt: UnsafePointer<Float>, outputs n: Int, _ x: NonZeroEntries, _ y: UnsafeMutablePointer<Float>, accumulate: Bool) {
+  ksnn_sparse_rows_product(wt, Int32(n), x.indices, x.values, x.count, y, accumulate ? 1 : 0)
 }

@@ -127,7 +127,7 @@ public enum KsnnAmBench: KaldiTool {
       let (gruSpeed, _) = streamingSpeed(gru, utterances, repeats: repeats)
       let zeros = stream.zeroPercentages.map { formatG($0, precision: 4) }
       KaldiLog.log("\(file) (\(c.architecture.rawValue) \(c.layers)x\(c.hiddenDim)): \(formatG(speed, precision: 5)) frames/s over \(frames) frames, dense GRU of the same sizes \(formatG(gruSpeed, precision: 5)) frames/s, ratio \(formatG(speed / gruSpeed, precision: 4)); zero outputs per layer (input first) \(zeros.joined(separator: " "))%")
-      fields.append("\"\(file)\": {\"architecture\": \"\(c.architecture.rawValue)\", \"hidden\": \(c.hiddenDim), \"frames\": \(frames), \"stream_frames_per_s\": \(formatG(speed, precision: 5)), \"gru_stream_frames_per_s\": \(formatG(gruSpeed, precision: 5)), \"ratio_to_gru\": \(formatG(speed / gruSpeed, precision: 4)), \"zero_percent\": [\(zeros.joined(separator: ", "))]}")
+      fields.append("\"\(file)\": {\"architecture\": \"\(c.architecture.rawValue)\", \"input_dim\": \(c.inputDim), \"layers\": \(c.layers), \"hidden\": \(c.hiddenDim), \"outputs\": \(c.outputDim), \"frames\": \(frames), \"stream_frames_per_s\": \(formatG(speed, precision: 5)), \"gru_stream_frames_per_s\": \(formatG(gruSpeed, precision: 5)), \"ratio_to_gru\": \(formatG(speed / gruSpeed, precision: 4)), \"zero_percent\": [\(zeros.joined(separator: ", "))]}")
     }
     print("{\n  " + fields.joined(separator: ",\n  ") + "\n}")
     return 0

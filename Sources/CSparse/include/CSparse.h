@@ -1,0 +1,27 @@
+// Event-driven products of spiking layers at batch 1: only the weight rows of non-zero
+// inputs are read. C so that the AVX2/FMA path can be chosen at run time on the machine that
+// runs it while the binary stays portable to any x86-64 (and to other architectures).
+#ifndef KSNN_CSPARSE_H
+#define KSNN_CSPARSE_H
+
+#include <stdint.h>
+
+/// Gathers the non-zero entries of x[0..n): their positions into `indices`, their values into
+/// `values` (both n long at most). Returns how many there are.
+int32_t ksnn_gather_nonzero(const float *x, int32_t n, int32_t *indices, float *values);
+
+/// y[0..n) (+)= sum over k < count of values[k] * wt[indices[k] * n .. + n), the rows taken in
+/// the order given: wt holds Wᵀ, one row of n outputs per input. With accumulate = 0, y is
+/// overwritten. Every output is one chain of fused multiply-adds over the rows, so the result
+/// does not depend on the instruction set the machine offers.
+void ksnn_sparse_rows_product(const float *wt, int32_t n, const int32_t *indices, const float *values,
+                              int32_t count, float *y, int32_t accumulate);
+
+/// 1 when the AVX2 + FMA path runs on this machine, 0 for the portable one.
+int32_t ksnn_sparse_uses_avx2(void);
+
+/// Chooses the path: the AVX2 + FMA one when `enabled` and the machine has it, else the
+/// portable one (tests compare the two). Returns the path now in use, as ksnn_sparse_uses_avx2.
+int32_t ksnn_sparse_select_avx2(int32_t enabled);
+
+#endif
