@@ -1,4 +1,5 @@
 import CSparse
+import Foundation
 import Testing
 @testable import AcousticModels
 
@@ -64,5 +65,27 @@ import Testing
     let portable = Self.product(wt: wt, outputs: n, x: x, start: start)
     _ = ksnn_sparse_select_avx2(1)
     #expect(vector == portable, "AVX2 path in use: \(hasAVX2)")
+  }
+
+  /// The spiking gates' sigmoid: within a few ulp of 1/(1 + expf(-x)) over the whole range
+  /// (saturating at both ends, NaN kept), the same bits on both paths.
+  @Test func sigmoidIsAccurateAndTheSameOnBothPaths() {
+    var x: [Float] = stride(from: Float(-120), through: 120, by: 0.0173).map { $0 }
+    x += [0, -0.0, 1e-30, -1e-30, 88.5, -88.5, 200, -200, .infinity, -.infinity, .nan]
+    var vector = [Float](repeating: 0, count: x.count), portable = vector
+    _ = ksnn_sparse_select_avx2(1)
+    ksnn_sigmoid(x, &vector, Int32(x.count))
+    _ = ksnn_sparse_select_avx2(0)
+    ksnn_sigmoid(x, &portable, Int32(x.count))
+    _ = ksnn_sparse_select_avx2(1)
+    var worst: Float = 0
+    for (i, v) in x.enumerated() {
+      #expect(vector[i].bitPattern == portable[i].bitPattern || (vector[i].isNaN && portable[i].isNaN), "x = \(v)")
+      if v.isNaN { #expect(vector[i].isNaN); continue }
+      let exact = Float(1 / (1 + Foundation.exp(-Double(v))))
+      worst = max(worst, abs(vector[i] - exact) / max(exact, 1e-30))
+    }
+    #expect(worst < 4e-7, "largest relative error \(worst)")
+    #expect(vector[x.count - 2] < 1e-38 && vector[x.count - 3] == 1)  // -inf (clamped to exp(88.38)), +inf
   }
 }

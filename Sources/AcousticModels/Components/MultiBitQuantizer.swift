@@ -60,7 +60,10 @@ public final class MultiBitQuantizer: ParameterOwner {
     for i in 0..<count {
       let v = u[i]
       let clamped = min(max(v, -limit), limit)
-      var q = (clamped * scale).rounded(.towardZero)
+      // Truncation through an integer is `rounded(.towardZero)` without a libm call per value
+      // (x86-64's baseline has no rounding instruction); NaN keeps the libm path.
+      let scaled = clamped * scale
+      var q = abs(scaled) < 2_000_000_000 ? Float(Int32(scaled)) : scaled.rounded(.towardZero)
       if abs(q) <= th { q = 0 }
       y[i] = q / scale
       if let pass { pass[i] = (v >= -limit && v <= limit) ? 1 : 0 }

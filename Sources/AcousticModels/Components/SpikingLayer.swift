@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CSparse
 
 /// The synaptic-current dynamics of a spiking layer.
 public enum SpikingDynamics: String, Sendable, CaseIterable {
@@ -83,11 +84,13 @@ public final class SpikingLayer: ProjectedLayer, RecurrentLayer {
                               cur[j] = ap[j] * (iPrev?[b * h + j] ?? 0) + row[j] * m[j]
                             }
                           case .v1, .v2:
-                            let r: UnsafeMutablePointer<Float>? = (dynamics == .v2 && t > 0) ? rp.baseAddress! + b * 2 * h : nil
+                            if dynamics == .v2 && t > 0 {
+                              let r = rp.baseAddress! + b * 2 * h
+                              for j in 0..<(2 * h) { row[j] += r[j] }
+                            }
+                            ksnn_sigmoid(row, row, Int32(h))  // F, as the streaming step computes it
                             for j in 0..<h {
-                              let f = sigmoid(row[j] + (r?[j] ?? 0))
-                              let c = max(row[h + j] + (r?[h + j] ?? 0), 0)
-                              row[j] = f
+                              let f = row[j], c = max(row[h + j], 0)
                               row[h + j] = c
                               cur[j] = f * (iPrev?[b * h + j] ?? 0) + (1 - f) * c * m[j]
                             }
@@ -264,8 +267,9 @@ final class SpikingStreamingStep: StreamingStep {
         previousOutput.gather(previous, h)
         sparseProduct(rt.pointer, outputs: 2 * h, previousOutput, z, accumulate: true)
       }
+      ksnn_sigmoid(z, z, Int32(h))
       for j in 0..<h {
-        let f = sigmoid(z[j]), candidate = max(z[h + j], 0)
+        let f = z[j], candidate = max(z[h + j], 0)
         current[j] = f * current[j] + (1 - f) * candidate
       }
     }

@@ -1,3 +1,5 @@
+import CSparse
+
 /// A trained model evaluated one frame at a time (batch 1, evaluation mode) for on-line
 /// recognition: each component's own streaming step in turn (input encoding, the recurrent
 /// layers, the head), state carried between frames, nothing allocated per frame. Gives the
@@ -59,11 +61,7 @@ public final class StreamingAcousticModel {
     return out
   }
 
-  private func zeroCount(_ p: UnsafePointer<Float>, _ n: Int) -> Int {
-    var z = 0
-    for j in 0..<n where p[j] == 0 { z += 1 }
-    return z
-  }
+  private func zeroCount(_ p: UnsafePointer<Float>, _ n: Int) -> Int { Int(ksnn_count_zeros(p, Int32(n))) }
 
   /// Zero values per layer output since the last `resetCounts` (the network's input, encoded
   /// for spiking models, first), as `Measures` counts them.
