@@ -66,6 +66,10 @@ run: build
 demo: build
 	PATH=$$PWD/bin:$$PATH bash recipes/demo/run.sh
 
+# The on-line speed of trained models runs on `make run`'s TIMIT models (made first when
+# missing) and on every further recipe run in STREAMING_RUNS, e.g.
+# `make bench STREAMING_RUNS=egs/timit/s5` after a 2x550 run of that recipe.
+STREAMING_RUNS ?=
 bench: build
 	bash recipes/bench/tables.sh
 	bash recipes/bench/scoring.sh
@@ -73,6 +77,9 @@ bench: build
 	bash recipes/bench/decode.sh
 	bash recipes/bench/decode_stage.sh
 	bash recipes/bench/models.sh
+	@[ -f egs/mini_timit/s5/exp/v2/final.mdl ] || $(MAKE) --no-print-directory run
+	bash recipes/bench/streaming.sh --splice 3 egs/mini_timit/s5
+	@for d in $(STREAMING_RUNS); do bash recipes/bench/streaming.sh --splice 3 $$d || exit 1; done
 
 clean:
 	rm -rf .build bin bench

@@ -7,9 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 ref=${1:-../shared/reference}
 [ -f "$ref/bench.py" ] || { echo "$0: no bench.py in $ref (pass the reference folder)" >&2; exit 1; }
-venv=bench/venv
-[ -x $venv/bin/python ] || python3 -m venv $venv
-$venv/bin/python -c "import torch" 2>/dev/null || $venv/bin/pip install -q torch==2.15.0 numpy
+. recipes/bench/torch_venv.sh
 mkdir -p bench/models
 echo "== ksnn-am-bench" >&2
 .build/release/ksnn ksnn-am-bench --num-threads=2 --stream-threads=1 --iters=3 > bench/models/ksnn.json
