@@ -1,6 +1,7 @@
-// Event-driven products of spiking layers at batch 1: only the weight rows of non-zero
-// inputs are read. C so that the AVX2/FMA path can be chosen at run time on the machine that
-// runs it while the binary stays portable to any x86-64 (and to other architectures).
+// Kernels of the spiking layers: the event-driven products of on-line recognition (only the
+// weight rows of non-zero inputs are read) and the gates' sigmoid. C so that the AVX2/FMA
+// path can be chosen at run time on the machine that runs it while the binary stays portable
+// to any x86-64 (and to other architectures).
 #ifndef KSNN_CSPARSE_H
 #define KSNN_CSPARSE_H
 
