@@ -84,6 +84,35 @@ func weights(_ model: AcousticModel) -> [[Float]] {
     #expect(try String(contentsOfFile: dir + "/history.tsv", encoding: .utf8).split(separator: "\n").count == options.epochs + 1)
   }
 
+  /// With `keepBest`, final.mdl is the model of the best dev epoch (as Kaldi nnet1's scheduler
+  /// ends on its last accepted epoch) and the measures say so; training itself runs as without.
+  @Test func keepsTheBestDevEpochsModel() throws {
+    var options = TrainingOptions()
+    options.epochs = 6
+    options.batchSize = 4
+    options.learningRate = 0.01  // large enough that some epoch ends worse than an earlier one
+    options.lengthSchedule = "50*6"
+    options.keepBest = true
+    let dir = try writeSyntheticTask(utterances: 16, seed: 9, name: "keep-best")
+    let trainer = try makeTrainer(.v2, dir: dir, options: options)
+    try trainer.run()
+    let accuracies = trainer.history.map(\.devAccuracy)
+    let best = accuracies.max()!
+    #expect(accuracies.last! < best, "no epoch fell behind: the test proves nothing \(accuracies)")
+    let final = try AcousticModel.load(dir + "/final.mdl")
+    #expect(try trainer.evaluate(trainer.dev, model: final).frameAccuracy == best)
+    #expect(try trainer.finalMeasures().frameAccuracy == best)
+    #expect(weights(final) == weights(try AcousticModel.load(dir + "/best.mdl")))
+
+    options.keepBest = false
+    let plainDir = try writeSyntheticTask(utterances: 16, seed: 9, name: "keep-last")
+    let plain = try makeTrainer(.v2, dir: plainDir, options: options)
+    try plain.run()
+    #expect(plain.history == trainer.history)
+    #expect(try plain.finalMeasures().frameAccuracy == accuracies.last!)
+    #expect(weights(try AcousticModel.load(plainDir + "/final.mdl")) == weights(plain.model))
+  }
+
   /// A minibatch whose features overflow gives a non-finite loss: it is skipped (no update, batch-norm
   /// statistics restored), the learning rate halves, the log counts it, and training goes on
   /// to a model that still learns.

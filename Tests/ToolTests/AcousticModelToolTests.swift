@@ -39,6 +39,30 @@ func writeTextTask(_ ws: Workspace, utterances: Int, name: String, seed: Int, di
     ] + extra + ["ark,t:train.feats.txt", "ark,t:train.ali.txt", "ark,t:dev.feats.txt", "ark,t:dev.ali.txt", "exp"], in: ws.path)
   }
 
+  /// The recipes' model configs hold only what differs from ksnn-am-train's defaults (the
+  /// paper's settings), so each default is written once, in the options struct.
+  @Test func recipeConfigsHoldOnlyNonDefaults() throws {
+    let help = try Ksnn.run(["ksnn-am-train", "--help"], in: FileManager.default.currentDirectoryPath).stderr
+    var defaults = [String: String]()
+    for line in help.split(separator: "\n") {
+      guard let name = line.split(separator: " ").first, name.hasPrefix("--"), let d = line.range(of: "default = ", options: .backwards)
+      else { continue }
+      defaults[String(name.dropFirst(2))] = String(line[d.upperBound...].dropLast()).replacingOccurrences(of: "\"", with: "")
+    }
+    #expect(defaults["hidden-dim"] == "550" && defaults["architecture"] == "v2" && defaults["keep-best"] == "false", "\(defaults)")
+    let dir = Self.repository + "/recipes/conf"
+    let files = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".conf") }
+    #expect(Set(files) == ["lstm.conf", "gru.conf", "snn.conf", "v1.conf", "v2.conf"])
+    for file in files {
+      for line in try String(contentsOfFile: dir + "/" + file, encoding: .utf8).split(separator: "\n") where line.hasPrefix("--") {
+        let parts = line.dropFirst(2).split(separator: "=", maxSplits: 1).map(String.init)
+        #expect(parts.count == 2 && defaults[parts[0]] != nil, "\(file): \(line) is not an option of ksnn-am-train")
+        // Each config names its model, v2's included.
+        #expect(parts.count == 2 && (parts[0] == "architecture" || defaults[parts[0]] != parts[1]), "\(file): \(line) restates the default")
+      }
+    }
+  }
+
   @Test func trainInfoForwardEndToEnd() throws {
     let ws = try Workspace()
     try writeTextTask(ws, utterances: 40, name: "train", seed: 1)

@@ -20,6 +20,12 @@ public enum Architecture: String, Sendable, CaseIterable {
   }
 }
 
+extension Architecture: OptionValue {
+  public static var optionTypeName: String { "string" }
+  public init?(optionText: String) { self.init(rawValue: optionText) }
+  public var optionDescription: String { rawValue }
+}
+
 /// Everything that fixes a model's shape and behaviour; saved in the model file.
 public struct ModelConfig: Sendable, Equatable {
   public var architecture: Architecture
@@ -53,6 +59,31 @@ public struct ModelConfig: Sendable, Equatable {
     self.momentum = momentum
     self.encodeInput = encodeInput
     self.synapticDecayInit = synapticDecayInit
+  }
+
+  /// The paper's v2 at its defaults, with the dimensions a tool fills in from its data.
+  public static func defaults(inputDim: Int = 0, outputDim: Int = 0) -> ModelConfig {
+    ModelConfig(architecture: .v2, inputDim: inputDim, outputDim: outputDim)
+  }
+
+  /// Registers the options that shape a model (all but its input and output dimensions, which
+  /// come from the data); `architecture: false` leaves `--architecture` to the tool.
+  public static func register<Root>(
+    _ po: ParseOptions, _ s: Setting<Root>, _ k: WritableKeyPath<Root, ModelConfig>, architecture: Bool = true
+  ) {
+    if architecture {
+      po.register("architecture", s, k.appending(path: \.architecture), "Model: lstm, gru, snn (traditional LIF), v1 or v2 (improved spiking dynamics)")
+    }
+    po.register("hidden-dim", s, k.appending(path: \.hiddenDim), "Units per recurrent layer")
+    po.register("num-layers", s, k.appending(path: \.layers), "Recurrent layers")
+    po.register("bits", s, k.appending(path: \.bits), "Spiking output precision in bits (1..8 in the paper; 32 = nearly exact)")
+    po.register("threshold", s, k.appending(path: \.threshold), "Spiking threshold level: outputs at or below this many quantisation levels are zero")
+    po.register("dropout", s, k.appending(path: \.dropout), "Recurrent dropout probability (one mask per sequence)")
+    po.register("momentum", s, k.appending(path: \.momentum), "Momentum of batch-norm running statistics and of the spiking range EMA")
+    po.register("encode-input", s, k.appending(path: \.encodeInput), "Spiking models: sigma-delta encode the input features")
+    po.register(
+      "synaptic-decay-init", s, k.appending(path: \.synapticDecayInit),
+      "Traditional SNN: initial synaptic-current decay alpha of Eq. 4, learned per neuron (1 = none, as the authors' code)")
   }
 
   /// Checks ranges; the error names the offending value.

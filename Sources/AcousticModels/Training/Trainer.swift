@@ -27,8 +27,51 @@ public struct TrainingOptions: Sendable {
   /// A run stops when this many minibatches in a row had a non-finite loss or gradient
   /// (each is skipped, and the learning rate halved, until then).
   public var maxConsecutiveSkips = 10
+  /// final.mdl is the model of the epoch with the best dev frame accuracy, as Kaldi nnet1's
+  /// scheduler ends on its last accepted epoch; otherwise the last epoch's (PyTorch-Kaldi, the
+  /// paper). Training itself runs the same either way.
+  public var keepBest = false
 
   public init() {}
+
+  /// Registers the schedule's options (Kaldi's `Register`): one source for the command line,
+  /// config files and library callers.
+  public static func register<Root>(_ po: ParseOptions, _ s: Setting<Root>, _ k: WritableKeyPath<Root, TrainingOptions>) {
+    po.register("epochs", s, k.appending(path: \.epochs), "Training epochs")
+    po.register("batch-size", s, k.appending(path: \.batchSize), "Sequences per minibatch")
+    po.register("learning-rate", s, k.appending(path: \.learningRate), "Initial Adam learning rate")
+    po.register("halving-factor", s, k.appending(path: \.halvingFactor), "Learning-rate factor when the dev error stops improving")
+    po.register(
+      "improvement-threshold", s, k.appending(path: \.improvementThreshold), "Relative dev-error improvement below which an epoch counts as bad")
+    po.register("patience", s, k.appending(path: \.patience), "Halve the learning rate after more than this many consecutive bad epochs")
+    po.register("min-learning-rate", s, k.appending(path: \.minLearningRate), "Learning rate floor")
+    po.register("seq-length-schedule", s, k.appending(path: \.lengthSchedule), "Maximum chunk length per epoch, as length*epochs groups")
+    po.register("max-seq-length-valid", s, k.appending(path: \.maxValidLength), "Maximum chunk length for dev evaluation")
+    po.register("seed", s, k.appending(path: \.seed), "Random seed (initialisation, shuffling, dropout)")
+    po.register(
+      "checkpoint-every", s, k.appending(path: \.checkpointEvery), "Also write checkpoint.mdl every this many minibatches (0 = once per epoch)")
+    po.register(
+      "max-grad-norm", s, k.appending(path: \.maxGradientNorm),
+      "Scale each minibatch's gradient down to this global L2 norm when larger (0 = never, as the paper)")
+    po.register(
+      "max-consecutive-skips", s, k.appending(path: \.maxConsecutiveSkips),
+      "Stop when this many minibatches in a row had a non-finite loss or gradient (each is skipped and halves the learning rate)")
+    po.register(
+      "keep-best", s, k.appending(path: \.keepBest),
+      "final.mdl is the model of the epoch with the best dev frame accuracy (as Kaldi nnet1's scheduler keeps its last accepted epoch); false: the last epoch's, as the paper")
+  }
+
+  /// Checks ranges; the error names the offending option.
+  public func validate() throws(KaldiError) {
+    guard batchSize > 0, epochs > 0, maxValidLength > 0 else {
+      throw KaldiError.usage("--batch-size, --epochs and --max-seq-length-valid must be positive")
+    }
+    guard maxGradientNorm >= 0, maxGradientNorm.isFinite else {
+      throw KaldiError.usage("--max-grad-norm must be a finite non-negative number, got \(maxGradientNorm)")
+    }
+    guard maxConsecutiveSkips > 0 else { throw KaldiError.usage("--max-consecutive-skips must be positive") }
+    _ = try LengthSchedule(lengthSchedule)
+  }
 }
 
 /// One line of the training history.
@@ -92,6 +135,8 @@ public final class Trainer {
   public private(set) var history: [EpochRecord] = []
   /// Dev-set measures of the model as it stands after the last epoch this run finished.
   public private(set) var lastDevMeasures: Measures?
+  /// Dev-set measures of the model in final.mdl, when this run wrote it.
+  var finalDevMeasures: Measures?
   var epochLoss = 0.0, epochFrames = 0, epochCorrect = 0
   /// Minibatches skipped in this epoch, and in a row (for giving up on a broken model).
   var epochSkipped = 0, consecutiveSkips = 0
@@ -180,10 +225,16 @@ public final class Trainer {
         KaldiLog.log("Epoch \(epoch): gradients of \(epochClipped) of \(batches) minibatches scaled down to norm \(options.maxGradientNorm)")
       }
       KaldiLog.log("Epoch \(epoch) done: train loss \(formatG(record.trainLoss, precision: 5)), accuracy \(formatG(100 * record.trainAccuracy, precision: 4))%; dev loss \(formatG(record.devLoss, precision: 5)), accuracy \(formatG(100 * record.devAccuracy, precision: 4))%")
-      try model.save(directory + "/final.mdl")
-      if devError < bestDevError {
+      let improved = devError < bestDevError
+      if improved {
         bestDevError = devError
         try model.save(directory + "/best.mdl")
+      }
+      if improved || !options.keepBest {
+        try model.save(directory + "/final.mdl")
+        finalDevMeasures = devMeasures
+      } else {
+        KaldiLog.log("Epoch \(epoch): dev accuracy below the best epoch's (\(formatG(100 * (1 - bestDevError), precision: 4))%); final.mdl stays that epoch's model (--keep-best)")
       }
       if previousDevError.isFinite {
         let improvement = devError > 0 ? (previousDevError - devError) / devError : .infinity
@@ -225,9 +276,21 @@ public final class Trainer {
     KaldiLog.warn("Skipping minibatch \(batchInEpoch + 1) of epoch \(epoch): non-finite loss, gradient or statistics (loss \(loss)), utterances \(keys); learning rate now \(learningRate)")
   }
 
+  /// Dev-set measures of the model training leaves in final.mdl: the last epoch's, or with
+  /// `keepBest` the best epoch's (read back from final.mdl when that epoch ran before a resume).
+  public func finalMeasures() throws -> Measures {
+    if let finalDevMeasures { return finalDevMeasures }
+    if options.keepBest, history.count > 0 {
+      return try evaluate(dev, model: try AcousticModel.load(directory + "/final.mdl"))
+    }
+    return try evaluate(dev)
+  }
+
   /// Frame accuracy, cross-entropy and sparsity on a data set, in evaluation mode, over
   /// chunks of at most `maxValidLength` frames.
-  public func evaluate(_ data: FrameDataset) throws -> Measures {
+  public func evaluate(_ data: FrameDataset) throws -> Measures { try evaluate(data, model: model) }
+
+  func evaluate(_ data: FrameDataset, model: AcousticModel) throws -> Measures {
     var measures = Measures(config: model.config)
     var pieces = chunks(of: data, maxLength: options.maxValidLength)
     pieces.sort { $0.frames.count > $1.frames.count }  // similar lengths together: less padding

@@ -29,9 +29,10 @@ public enum KsnnAmBench: KaldiTool {
 
   public static func main(_ invocation: Invocation) throws -> Int32 {
     let archs = invocation.option("architectures", "lstm,gru,snn,v1,v2", "Comma-separated models to measure")
-    let inputDim = invocation.option("input-dim", 40, "Feature dimension")
-    let hidden = invocation.option("hidden-dim", 550, "Units per layer")
-    let targets = invocation.option("num-targets", 1936, "Output classes")
+    let shape = Setting(ModelConfig.defaults(inputDim: 40, outputDim: 1936))
+    ModelConfig.register(invocation.options, shape, \.self, architecture: false)
+    invocation.options.register("input-dim", shape, \.inputDim, "Feature dimension")
+    invocation.options.register("num-targets", shape, \.outputDim, "Output classes")
     let batch = invocation.option("batch-size", 8, "Sequences per minibatch")
     let steps = invocation.option("steps", 500, "Frames per sequence")
     let iters = invocation.option("iters", 3, "Timed iterations (median reported) after one warm-up")
@@ -47,13 +48,15 @@ public enum KsnnAmBench: KaldiTool {
       return try benchTrained(trained.value.split(separator: ",").map(String.init), feats: feats.value, repeats: max(1, repeats.value))
     }
     var fields = [String]()
-    let (b, t, d, h, k) = (batch.value, steps.value, inputDim.value, hidden.value, targets.value)
+    let (b, t, d, h, k) = (batch.value, steps.value, shape.value.inputDim, shape.value.hiddenDim, shape.value.outputDim)
     BLASThreads.set(threads.value)
     fields.append("\"sgemm_gflops_lstm_shapes\": \(formatG(sgemmGflops(b: b, t: t, d: d, h: h, k: k), precision: 4))")
     for name in archs.value.split(separator: ",") {
       guard let arch = Architecture(rawValue: String(name)) else { throw KaldiError.usage("unknown architecture \(name)") }
       BLASThreads.set(threads.value)
-      let config = ModelConfig(architecture: arch, inputDim: d, hiddenDim: h, outputDim: k)
+      var config = shape.value
+      config.architecture = arch
+      try config.validate()
       let model = AcousticModel(config: config, seed: 0)
       let data = synthetic(steps: t, batch: b, dim: d, classes: k)
       var adam = Adam(learningRate: 1e-3)
