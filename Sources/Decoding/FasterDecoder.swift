@@ -2,7 +2,7 @@ import KaldiBase
 import KaldiMatrix
 
 /// Frame-by-pdf acoustic scores for a decoder: Kaldi's `DecodableInterface`.
-public protocol Decodable {
+public protocol DecodableInterface {
   /// Frames that can be scored now (on-line: grows as audio arrives).
   var frameCount: Int { get }
   /// Log-likelihood of `frame` for transition-id `tid` (already acoustically scaled).
@@ -10,7 +10,7 @@ public protocol Decodable {
 }
 
 /// Kaldi's `DecodableMatrixScaledMapped`: scale × loglikes[frame, pdf(tid)].
-public struct MappedMatrixDecodable: Decodable {
+public struct MappedMatrixDecodable: DecodableInterface {
   let loglikes: Matrix<Float>
   let scale: Float
   let tidToPdf: [Int32]
@@ -82,7 +82,7 @@ public final class FasterDecoder {
   }
 
   /// Decodes a whole utterance (`initDecoding` then `advanceDecoding`).
-  public func decode<D: Decodable>(_ decodable: D) {
+  public func decode<D: DecodableInterface>(_ decodable: D) {
     initDecoding()
     advanceDecoding(decodable)
   }
@@ -98,7 +98,7 @@ public final class FasterDecoder {
   /// Decodes the frames `decodable` has ready beyond those decoded (at most `maxFrames` of
   /// them when that is not negative), as Kaldi's `AdvanceDecoding`: on-line decoding calls it
   /// as frames arrive, and the result equals decoding the whole utterance at once.
-  public func advanceDecoding<D: Decodable>(_ decodable: D, maxFrames: Int = -1) {
+  public func advanceDecoding<D: DecodableInterface>(_ decodable: D, maxFrames: Int = -1) {
     var target = decodable.frameCount
     if maxFrames >= 0 { target = min(target, search.framesDecoded + maxFrames) }
     guard target > search.framesDecoded else { return }
@@ -218,7 +218,7 @@ struct TokenSearch {
     processNonEmitting(fst, cutoff: .greatestFiniteMagnitude)
   }
 
-  mutating func advance<D: Decodable>(_ fst: Fst, _ options: DecoderOptions, _ decodable: D, to target: Int) {
+  mutating func advance<D: DecodableInterface>(_ fst: Fst, _ options: DecoderOptions, _ decodable: D, to target: Int) {
     while framesDecoded < target {
       let cutoff = processEmitting(fst, options, decodable)
       processNonEmitting(fst, cutoff: cutoff)
@@ -238,7 +238,7 @@ struct TokenSearch {
     return (cutoff, beam, best)
   }
 
-  private mutating func processEmitting<D: Decodable>(_ fst: Fst, _ options: DecoderOptions, _ decodable: D) -> Double {
+  private mutating func processEmitting<D: DecodableInterface>(_ fst: Fst, _ options: DecoderOptions, _ decodable: D) -> Double {
     let frame = framesDecoded
     let last = active
     for (state, _) in last { slot[Int(state)] = -1 }
@@ -417,7 +417,7 @@ func selectKth(_ values: inout [Double], _ k: Int) -> Double {
 /// to transition-ids as `MappedMatrixDecodable`. Frames before the current segment's start are
 /// dropped when a new segment starts (after an endpoint), so a long stream keeps only what the
 /// decoder can still ask for.
-public final class OnlineMappedDecodable: Decodable {
+public final class OnlineMappedDecodable: DecodableInterface {
   public let pdfs: Int
   let scale: Float
   let tidToPdf: [Int32]

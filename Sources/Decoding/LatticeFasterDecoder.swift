@@ -55,7 +55,7 @@ public final class LatticeFasterDecoder {
   /// Decodes all frames of `decodable` and finalizes (final-cost pruning). Returns whether
   /// any token survived to the last frame.
   @discardableResult
-  public func decode<D: Decodable>(_ decodable: D) -> Bool {
+  public func decode<D: DecodableInterface>(_ decodable: D) -> Bool {
     var s = search
     search = LatticeSearch(stateCount: 0)
     let ok = s.decode(fst, options, decodable)
@@ -176,7 +176,7 @@ struct LatticeSearch {
 
   // MARK: - Search
 
-  mutating func decode<D: Decodable>(_ fst: Fst, _ options: LatticeDecoderOptions, _ decodable: D) -> Bool {
+  mutating func decode<D: DecodableInterface>(_ fst: Fst, _ options: LatticeDecoderOptions, _ decodable: D) -> Bool {
     if frameStart.count >= 2 {
       for t in tokens(of: lastFrame) { slot[Int(toks[t].state)] = -1 }
     }
@@ -217,7 +217,7 @@ struct LatticeSearch {
     return (cutoff, beam, best)
   }
 
-  private mutating func processEmitting<D: Decodable>(_ fst: Fst, _ options: LatticeDecoderOptions, _ decodable: D) -> Double {
+  private mutating func processEmitting<D: DecodableInterface>(_ fst: Fst, _ options: LatticeDecoderOptions, _ decodable: D) -> Double {
     let frame = framesDecoded
     let previous = tokens(of: frame)
     for t in previous { slot[Int(toks[t].state)] = -1 }

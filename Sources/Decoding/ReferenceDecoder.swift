@@ -3,7 +3,7 @@
 /// checking pruning settings on small graphs.
 public enum ReferenceDecoder {
   /// The cost of the best complete path (final cost included), or +∞ if none.
-  public static func bestCost(_ fst: Fst, _ decodable: Decodable) -> Double {
+  public static func bestCost(_ fst: Fst, _ decodable: any DecodableInterface) -> Double {
     let n = fst.stateCount
     guard fst.start >= 0 else { return .infinity }
     var cost = [Double](repeating: .infinity, count: n)

@@ -1,7 +1,8 @@
 import CBLAS
 
 extension Matrix where Element == Float {
-  /// `self · other` through `cblas_sgemm`; the acoustic models build every product on this.
+  /// `self · other` through `cblas_sgemm` (the GMMs' log-likelihoods; the acoustic models use
+  /// their strided `gemm` on raw buffers instead, to work on gate blocks in place).
   public func multiplied(by other: Matrix<Float>, transposeSelf: Bool = false, transposeOther: Bool = false) -> Matrix<Float> {
     let m = transposeSelf ? cols : rows
     let k = transposeSelf ? rows : cols

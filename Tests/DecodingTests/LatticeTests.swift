@@ -10,7 +10,7 @@ struct RandomDecodingProblem {
   let fst: Fst
   let scores: Scores
 
-  struct Scores: Decodable {
+  struct Scores: DecodableInterface {
     let values: [[Float]]
     var frameCount: Int { values.count }
     func logLikelihood(frame: Int, transitionId tid: Int32) -> Float { values[frame][Int(tid)] }

@@ -3,9 +3,10 @@ import Glibc
 #endif
 import CBLAS
 
-/// Row-major `C = alpha·op(A)·op(B) + beta·C` on raw buffers: every product in the acoustic
-/// models goes through this one `cblas_sgemm` call site, with leading dimensions so that
-/// column blocks (one gate of a fused gate matrix) can be used in place.
+/// Row-major `C = alpha·op(A)·op(B) + beta·C` on raw buffers: every matrix product of training
+/// and batch evaluation goes through this one `cblas_sgemm` call site, with leading dimensions
+/// so that column blocks (one gate of a fused gate matrix) can be used in place. (Batch-1
+/// streaming uses `cblas_sgemv` and the sparse kernels of CSparse instead.)
 @inline(__always)
 func gemm(
   transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int, alpha: Float = 1,
