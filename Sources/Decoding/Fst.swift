@@ -56,9 +56,7 @@ public enum FstReader {
       let at = s.position
       let n = Int(try int32())
       guard n >= 0, n < 1 << 16 else { throw FormatError("bad string length \(n) in FST header", at: at) }
-      var bytes = [UInt8](repeating: 0, count: n)
-      if n > 0 { try bytes.withUnsafeMutableBytes { try s.readExactly(into: $0.baseAddress!, count: n, what: "FST header string") } }
-      return String(decoding: bytes, as: UTF8.self)
+      return String(decoding: try s.readArray(UInt8.self, count: n, what: "FST header string"), as: UTF8.self)
     }
     let at = s.position
     guard try int32() == magic else { throw FormatError("not an OpenFst binary FST (bad magic number)", at: at) }
@@ -78,40 +76,40 @@ public enum FstReader {
     if flags & 1 != 0 { try skipSymbolTable(s) }
     if flags & 2 != 0 { try skipSymbolTable(s) }
     let n = Int(states)
-    var finals = [Float](repeating: .infinity, count: n)
-    var arcStart = [Int32](repeating: 0, count: n + 1)
+    // States are appended as they are read: a corrupt state count is an error at the end of
+    // the data, not an allocation for billions of states.
+    var finals: [Float] = []
+    var arcStart: [Int32] = [0]
     var il: [Int32] = [], ol: [Int32] = [], w: [Float] = [], ns: [Int32] = []
     if type == "vector" {
+      try s.requireAvailable(12 * n, what: "\(n) FST states")  // a final weight and an arc count each
       for state in 0..<n {
         var final: Float = 0
         try s.readExactly(into: &final, count: 4, what: "final weight of state \(state)")
-        finals[state] = final
+        finals.append(final)
         let count = Int(try int64())
         guard count >= 0, count < 1 << 31 else { throw FormatError("bad arc count \(count) for state \(state)", at: s.position) }
-        var raw = [Int32](repeating: 0, count: 4 * count)
-        if count > 0 { try raw.withUnsafeMutableBytes { try s.readExactly(into: $0.baseAddress!, count: 16 * count, what: "arcs of state \(state)") } }
+        let raw = try s.readArray(Int32.self, count: 4 * count, what: "arcs of state \(state)")
         for k in 0..<count {
           il.append(raw[4 * k]); ol.append(raw[4 * k + 1])
           w.append(Float(bitPattern: UInt32(bitPattern: raw[4 * k + 2]))); ns.append(raw[4 * k + 3])
         }
-        arcStart[state + 1] = Int32(il.count)
+        arcStart.append(Int32(il.count))
       }
     } else {
       if flags & 4 != 0 { try align(s) }
-      var raw = [UInt32](repeating: 0, count: 5 * n)
-      if n > 0 { try raw.withUnsafeMutableBytes { try s.readExactly(into: $0.baseAddress!, count: 20 * n, what: "const FST states") } }
+      let raw = try s.readArray(UInt32.self, count: 5 * n, what: "const FST states")
       if flags & 4 != 0 { try align(s) }
-      var arcRaw = [Int32](repeating: 0, count: 4 * Int(arcs))
-      if arcs > 0 { try arcRaw.withUnsafeMutableBytes { try s.readExactly(into: $0.baseAddress!, count: 16 * Int(arcs), what: "const FST arcs") } }
+      let arcRaw = try s.readArray(Int32.self, count: 4 * Int(arcs), what: "const FST arcs")
       var position = 0
       for state in 0..<n {
-        finals[state] = Float(bitPattern: raw[5 * state])
+        finals.append(Float(bitPattern: raw[5 * state]))
         let pos = Int(raw[5 * state + 1]), count = Int(raw[5 * state + 2])
         guard pos == position, pos + count <= Int(arcs) else {
           throw FormatError("const FST state \(state) has arcs \(pos)..<\(pos + count), expected to start at \(position) within \(arcs)", at: s.position)
         }
         position += count
-        arcStart[state + 1] = Int32(position)
+        arcStart.append(Int32(position))
       }
       for k in 0..<Int(arcs) {
         il.append(arcRaw[4 * k]); ol.append(arcRaw[4 * k + 1])
@@ -127,17 +125,12 @@ public enum FstReader {
   /// OpenFst aligns const-FST arrays to 16-byte file offsets when the header says so.
   private static func align(_ s: InputStream) throws {
     let pad = (16 - s.position % 16) % 16
-    var skip = [UInt8](repeating: 0, count: pad)
-    if pad > 0 { try skip.withUnsafeMutableBytes { try s.readExactly(into: $0.baseAddress!, count: pad, what: "alignment padding") } }
+    _ = try s.readArray(UInt8.self, count: pad, what: "alignment padding")
   }
 
   /// An OpenFst binary symbol table inside an FST: magic, name, available key, size, entries.
   private static func skipSymbolTable(_ s: InputStream) throws {
-    func bytes(_ n: Int) throws -> [UInt8] {
-      var b = [UInt8](repeating: 0, count: n)
-      if n > 0 { try b.withUnsafeMutableBytes { try s.readExactly(into: $0.baseAddress!, count: n, what: "symbol table") } }
-      return b
-    }
+    func bytes(_ n: Int) throws -> [UInt8] { try s.readArray(UInt8.self, count: n, what: "symbol table") }
     func int32() throws -> Int32 { try bytes(4).withUnsafeBytes { $0.loadUnaligned(as: Int32.self) } }
     func int64() throws -> Int64 { try bytes(8).withUnsafeBytes { $0.loadUnaligned(as: Int64.self) } }
     _ = try int32()

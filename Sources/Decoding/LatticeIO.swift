@@ -88,9 +88,7 @@ enum LatticeFormat {
       let at = s.position
       let n = Int(try bytes(Int32.self, what))
       guard n >= 0, n < 256 else { throw FormatError("bad string length \(n) in FST header", at: at) }
-      var b = [UInt8](repeating: 0, count: n)
-      if n > 0 { try b.withUnsafeMutableBytes { try s.readExactly(into: $0.baseAddress!, count: n, what: what) } }
-      return String(decoding: b, as: UTF8.self)
+      return String(decoding: try s.readArray(UInt8.self, count: n, what: what), as: UTF8.self)
     }
     let at = s.position
     guard try bytes(Int32.self, "FST header") == magic else { throw FormatError("not an OpenFst binary FST (bad magic number)", at: at) }
@@ -139,8 +137,7 @@ enum LatticeFormat {
       let w = LatticeWeight(graph: try float("weight"), acoustic: try float("weight"))
       let len = Int(try bytes(Int32.self, "weight string length"))
       guard len >= 0, len < 1 << 24 else { throw FormatError("bad string length \(len) in a compact lattice weight", at: s.position) }
-      var str = [Int32](repeating: 0, count: len)
-      if len > 0 { try str.withUnsafeMutableBytes { try s.readExactly(into: $0.baseAddress!, count: 4 * len, what: "weight string") } }
+      let str = try s.readArray(Int32.self, count: len, what: "weight string")
       return CompactLatticeWeight(w, str.map { Int32(littleEndian: $0) })
     }
     var lat = CompactLattice()

@@ -27,7 +27,7 @@ public enum TransitionModelReader {
     let count = Int(try s.readInt32(binary: binary))
     guard count >= 0 else { throw FormatError("bad number of tuples \(count)", at: at) }
     var tuples: [TransitionModel.Tuple] = []
-    tuples.reserveCapacity(count)
+    tuples.reserveCapacity(min(count, 1 << 16))  // the count is the file's word: grow as tuples arrive
     for _ in 0..<count {
       let phone = try s.readInt32(binary: binary), state = try s.readInt32(binary: binary), forward = try s.readInt32(binary: binary)
       let selfLoop = token == "<Tuples>" ? try s.readInt32(binary: binary) : forward
@@ -184,9 +184,6 @@ public enum TransitionModelReader {
     var n: Int32 = 0
     try s.readExactly(into: &n, count: 4, what: "integer vector size")
     guard n >= 0 else { throw FormatError("bad integer vector size \(n)", at: at) }
-    return try [Int32](unsafeUninitializedCapacity: Int(n)) { buffer, initialized in
-      if n > 0 { try s.readExactly(into: buffer.baseAddress!, count: 4 * Int(n), what: "integer vector") }
-      initialized = Int(n)
-    }
+    return try s.readArray(Int32.self, count: Int(n), what: "integer vector")
   }
 }

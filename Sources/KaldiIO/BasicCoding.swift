@@ -102,6 +102,50 @@ extension InputStream {
     return v
   }
 
+  /// Reads `count` raw elements whose number came from the stream itself (a size field). A
+  /// corrupt size must be an error, not an allocation of gigabytes: from a file the elements are
+  /// read only when the file still holds them, from a pipe in pieces of at most 16 MB, so that
+  /// memory grows only with bytes that really arrive.
+  public func readArray<T>(_: T.Type, count: Int, what: @autoclosure () -> String) throws -> [T] {
+    let at = position
+    let (bytes, overflow) = count.multipliedReportingOverflow(by: MemoryLayout<T>.stride)
+    guard count >= 0, !overflow else { throw FormatError("bad size \(count) of \(what())", at: at) }
+    if count == 0 { return [] }
+    if let left = remainingBytes {
+      guard bytes <= left else {
+        throw FormatError("truncated \(what()): expected \(bytes) bytes, the file holds \(left) more", at: at)
+      }
+      return try [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+        try readExactly(into: buffer.baseAddress!, count: bytes, what: what())
+        initialized = count
+      }
+    }
+    let piece = max(1, (1 << 24) / MemoryLayout<T>.stride)
+    var values: [T] = []
+    while values.count < count {
+      let n = min(piece, count - values.count)
+      var got = 0
+      let chunk = try [T](unsafeUninitializedCapacity: n) { buffer, initialized in
+        got = try read(into: buffer.baseAddress!, count: n * MemoryLayout<T>.stride)
+        initialized = got / MemoryLayout<T>.stride
+      }
+      values.append(contentsOf: chunk)
+      if got < n * MemoryLayout<T>.stride {
+        throw FormatError("truncated \(what()): expected \(bytes) bytes, got \(values.count * MemoryLayout<T>.stride + got % MemoryLayout<T>.stride)", at: at)
+      }
+    }
+    return values
+  }
+
+  /// Throws unless the stream can still hold `bytes` (known for files only): the check before
+  /// allocating for a size field whose data is not read in one piece.
+  public func requireAvailable(_ bytes: Int, what: @autoclosure () -> String) throws {
+    guard bytes >= 0 else { throw FormatError("bad size of \(what())", at: position) }
+    if let left = remainingBytes, bytes > left {
+      throw FormatError("truncated \(what()): needs at least \(bytes) bytes, the file holds \(left) more", at: position)
+    }
+  }
+
   /// Reads exactly `count` bytes or throws a FormatError naming what was being read.
   public func readExactly(into destination: UnsafeMutableRawPointer, count: Int, what: @autoclosure () -> String) throws {
     let at = position

@@ -146,6 +146,16 @@ public final class InputStream {
     return done
   }
 
+  /// Bytes still to come when the stream is a regular file (nil for pipes and terminals, whose
+  /// length is unknown until their end).
+  public var remainingBytes: Int? {
+    var st = stat()
+    guard pipe == nil, fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
+    let kernelOffset = Int(lseek(fd, 0, SEEK_CUR))
+    guard kernelOffset >= 0 else { return nil }
+    return max(0, Int(st.st_size) - kernelOffset) + (end - start)
+  }
+
   /// Reads bytes up to (not including) the next whitespace, after skipping leading whitespace;
   /// nil at end of input. This is C++'s `is >> str`.
   public func readWord() throws -> String? {

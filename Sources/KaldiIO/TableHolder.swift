@@ -75,14 +75,7 @@ public enum MatrixHolder<Element: KaldiReal>: TableHolder {
     guard rows >= 0, cols >= 0, rows == 0 || cols <= Int(Int32.max) / max(rows, 1) else {
       throw FormatError("bad matrix size \(rows)×\(cols)", at: at)
     }
-    let count = rows * cols
-    let data = try [E](unsafeUninitializedCapacity: count) { buffer, initialized in
-      if count > 0 {
-        try stream.readExactly(
-          into: buffer.baseAddress!, count: count * MemoryLayout<E>.size, what: "matrix data (\(rows)×\(cols))")
-      }
-      initialized = count
-    }
+    let data = try stream.readArray(E.self, count: rows * cols, what: "matrix data (\(rows)×\(cols))")
     return Matrix(rows: rows, cols: cols, data: data)
   }
 
@@ -241,13 +234,7 @@ public enum VectorHolder<Element: KaldiReal>: TableHolder {
     let at = stream.position
     let count = Int(try stream.readInt32(binary: true))
     guard count >= 0 else { throw FormatError("bad vector size \(count)", at: at) }
-    let data = try [E](unsafeUninitializedCapacity: count) { buffer, initialized in
-      if count > 0 {
-        try stream.readExactly(into: buffer.baseAddress!, count: count * MemoryLayout<E>.size, what: "vector data (dim \(count))")
-      }
-      initialized = count
-    }
-    return Vector(data)
+    return Vector(try stream.readArray(E.self, count: count, what: "vector data (dim \(count))"))
   }
 
   public static func write(_ value: Vector<Element>, to stream: OutputStream, binary: Bool) throws {
@@ -282,10 +269,7 @@ public enum Int32VectorHolder: TableHolder {
     }
     let count = Int(try stream.readInt32(binary: true))
     guard count >= 0 else { throw FormatError("bad int32 vector size \(count)", at: at) }
-    var raw = [UInt8](repeating: 0, count: 5 * count)
-    if count > 0 {
-      try raw.withUnsafeMutableBytes { try stream.readExactly(into: $0.baseAddress!, count: 5 * count, what: "int32 vector data (\(count) elements)") }
-    }
+    let raw = try stream.readArray(UInt8.self, count: 5 * count, what: "int32 vector data (\(count) elements)")
     return try raw.withUnsafeBytes { p in
       try (0..<count).map { i in
         guard p[5 * i] == 4 else {
@@ -402,8 +386,7 @@ public enum CompressedMatrixHolder: TableHolder {
       throw FormatError("bad compressed-matrix size \(rows)×\(cols)", at: at)
     }
     let size = CompressedMatrix.payloadSize(format: format, rows: rows, cols: cols)
-    var payload = [UInt8](repeating: 0, count: size)
-    try payload.withUnsafeMutableBytes { try stream.readExactly(into: $0.baseAddress!, count: size, what: "compressed-matrix data (\(rows)×\(cols))") }
+    let payload = try stream.readArray(UInt8.self, count: size, what: "compressed-matrix data (\(rows)×\(cols))")
     return CompressedMatrix(format: format, minValue: minValue, range: range, rows: rows, cols: cols, payload: payload)
   }
 
@@ -436,10 +419,7 @@ public enum IntegerVectorFileHolder: TableHolder {
       try stream.readExactly(into: &count, count: 4, what: "integer vector size")
       let n = Int(Int32(littleEndian: count))
       guard n >= 0 else { throw FormatError("bad integer vector size \(n)", at: at) }
-      return try [Int32](unsafeUninitializedCapacity: n) { buffer, initialized in
-        if n > 0 { try stream.readExactly(into: buffer.baseAddress!, count: 4 * n, what: "integer vector data") }
-        initialized = n
-      }
+      return try stream.readArray(Int32.self, count: n, what: "integer vector data")
     }
     try stream.skipWhitespace()
     guard try stream.readByte() == UInt8(ascii: "[") else { throw FormatError("expected \"[\" starting integer vector", at: at) }

@@ -24,6 +24,27 @@ import Testing
     #expect(message.contains("truncated"))
   }
 
+  /// A size field larger than the input is an error before anything that size is allocated,
+  /// from a file (checked against its length) and from a pipe (read in pieces as they come).
+  @Test func sizeFieldsBeyondTheInputAreErrorsNotAllocations() throws {
+    let dir = TemporaryDirectory()
+    let bombs: [([UInt8], (String) throws -> Void)] = [
+      // 2^31-1 int32 elements: 10 GB.
+      (Array("utt \0B".utf8) + [4, 0xFF, 0xFF, 0xFF, 0x7F, 4, 1, 0, 0, 0], { _ = try readAll(Int32VectorHolder.self, $0) }),
+      // 65536 × 16384 doubles: 8 GB.
+      (Array("utt \0BDM ".utf8) + [4, 0, 0, 1, 0, 4, 0, 0x40, 0, 0], { _ = try readAll(MatrixHolder<Float>.self, $0) }),
+      // 2^31-1 floats.
+      (Array("utt \0BFV ".utf8) + [4, 0xFF, 0xFF, 0xFF, 0x7F], { _ = try readAll(VectorHolder<Float>.self, $0) }),
+    ]
+    for (bytes, read) in bombs {
+      let path = try archive(bytes + [UInt8](repeating: 0, count: 64), in: dir)
+      for rspecifier in ["ark:" + path, "ark:cat \(path) |"] {
+        let message = try #require(errorMessage { try read(rspecifier) })
+        #expect(message.contains("key 'utt'") && message.contains("truncated"), "\(rspecifier): \(message)")
+      }
+    }
+  }
+
   @Test func wrongToken() throws {
     let dir = TemporaryDirectory()
     let path = try archive(Array("utt1 \0BXM ".utf8) + [4, 1, 0, 0, 0], in: dir)

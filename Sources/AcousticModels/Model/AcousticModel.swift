@@ -117,6 +117,14 @@ public final class AcousticModel: ParameterOwner {
     try head.visitBuffers(body)
   }
 
+  /// Names of the parameters and statistics with a value for which `test` holds (e.g. not finite).
+  public func parameterNames(where test: (Float) -> Bool) -> [String] {
+    var names: [String] = []
+    visitParameters { p in if p.value.contains(where: test) { names.append(p.name) } }
+    visitBuffers { name, b in if b.contains(where: test) { names.append(name) } }
+    return names
+  }
+
   /// The L2 norm of all parameter gradients together (infinite or NaN when any element is).
   public func gradientNorm() -> Double {
     var sum = 0.0

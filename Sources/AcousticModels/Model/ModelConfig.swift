@@ -100,6 +100,22 @@ public struct ModelConfig: Sendable, Equatable {
     if !(synapticDecayInit >= 0 && synapticDecayInit <= 1) { throw fail("synaptic decay \(synapticDecayInit) (allowed 0..1)") }
   }
 
+  /// A lower bound on the parameters a model of this shape holds (every architecture has at
+  /// least one input matrix per layer and the output layer), nil when it overflows: a model
+  /// file is checked against it before any tensor is allocated.
+  public var minimumParameterCount: Int? {
+    func times(_ a: Int, _ b: Int) -> Int? {
+      let (v, overflow) = a.multipliedReportingOverflow(by: b)
+      return overflow ? nil : v
+    }
+    guard let first = times(hiddenDim, inputDim), let square = times(hiddenDim, hiddenDim),
+      let rest = times(layers - 1, square), let head = times(outputDim, hiddenDim)
+    else { return nil }
+    let (sum, overflow) = first.addingReportingOverflow(rest)
+    let (total, overflow2) = sum.addingReportingOverflow(head)
+    return overflow || overflow2 ? nil : total
+  }
+
   /// `key=value` lines, the form kept in model files and printed by the info tool.
   public var keyValues: [(String, String)] {
     var lines: [(String, String)] = [

@@ -39,6 +39,11 @@ public struct ModelFile: Sendable {
     } catch {
       throw KaldiError("\(path): \(error.message)")
     }
+    let stored = tensors.reduce(0) { $0 + $1.1.count }
+    guard let needed = config.minimumParameterCount, needed <= stored else {
+      throw KaldiError(
+        "\(path): model file does not fit its own configuration: \(config.layers)×\(config.hiddenDim) units over \(config.inputDim) inputs and \(config.outputDim) outputs need more parameters than the \(stored) it holds")
+    }
     let model = AcousticModel(config: config, seed: 0)
     let byName = Dictionary(tensors, uniquingKeysWith: { $1 })
     var problem: String?

@@ -32,24 +32,15 @@ public enum AudioDecoder {
       throw KaldiError("Could not decode audio in \(name): \(String(cString: sf_strerror(nil)))")
     }
     defer { sf_close(handle) }
-    let channels = Int(info.channels), frames = Int(info.frames)
-    guard channels > 0, frames >= 0 else { throw KaldiError("Bad audio header in \(name)") }
-    // Kaldi keeps the int16 range, one row per channel. 16-bit PCM is read as integers (exact
-    // and fastest); other encodings as floats normalised to ±1, then scaled by 32768.
-    var interleaved: [Float]
-    if Int32(info.format) & Int32(SF_FORMAT_SUBMASK) == Int32(SF_FORMAT_PCM_16) {
-      let shorts = [Int16](unsafeUninitializedCapacity: channels * frames) { buffer, initialized in
-        initialized = max(0, Int(sf_readf_short(handle, buffer.baseAddress, sf_count_t(frames)))) * channels
-      }
-      interleaved = shorts.map { Float($0) }
-    } else {
-      interleaved = [Float](unsafeUninitializedCapacity: channels * frames) { buffer, initialized in
-        initialized = max(0, Int(sf_readf_float(handle, buffer.baseAddress, sf_count_t(frames)))) * channels
-      }
-      interleaved.withUnsafeMutableBufferPointer { for i in 0..<$0.count { $0[i] *= 32768 } }
-    }
-    guard interleaved.count == channels * frames else {
-      throw KaldiError("Truncated or corrupt audio in \(name): expected \(frames) frames, decoded \(interleaved.count / channels)")
+    let channels = Int(info.channels), declared = Int(info.frames)
+    guard channels > 0, channels <= 1024, declared >= 0 else { throw KaldiError("Bad audio header in \(name)") }
+    // A FLAC stream written through a pipe has no total-sample count and libsndfile reports
+    // SF_COUNT_MAX: read blocks until the end instead of trusting the header's length.
+    let lengthKnown = declared < Int(Int64.max)
+    let interleaved = readAllSamples(handle, channels: channels, pcm16: Int32(info.format) & Int32(SF_FORMAT_SUBMASK) == Int32(SF_FORMAT_PCM_16), expected: lengthKnown ? declared : 0)
+    let frames = interleaved.count / channels
+    guard !lengthKnown || frames == declared else {
+      throw KaldiError("Truncated or corrupt audio in \(name): expected \(declared) frames, decoded \(frames)")
     }
     if channels == 1 {
       return WaveData(sampleRate: Float(info.samplerate), samples: Matrix(rows: 1, cols: frames, data: interleaved))
@@ -63,6 +54,28 @@ public enum AudioDecoder {
       }
     }
     return WaveData(sampleRate: Float(info.samplerate), samples: samples)
+  }
+
+  /// Every sample to the end of the stream, interleaved, in Kaldi's int16 range: 16-bit PCM is
+  /// read as integers (exact and fastest), other encodings as floats normalised to ±1, then
+  /// scaled by 32768.
+  private static func readAllSamples(_ handle: OpaquePointer, channels: Int, pcm16: Bool, expected: Int) -> [Float] {
+    let block = 1 << 16
+    var out: [Float] = []
+    out.reserveCapacity(min(channels * min(expected, 1 << 24), 1 << 24))
+    var shorts = [Int16](repeating: 0, count: pcm16 ? block * channels : 0)
+    var floats = [Float](repeating: 0, count: pcm16 ? 0 : block * channels)
+    while true {
+      let n: Int
+      if pcm16 {
+        n = shorts.withUnsafeMutableBufferPointer { Int(sf_readf_short(handle, $0.baseAddress, sf_count_t(block))) }
+        if n > 0 { out.append(contentsOf: shorts[0..<(n * channels)].lazy.map { Float($0) }) }
+      } else {
+        n = floats.withUnsafeMutableBufferPointer { Int(sf_readf_float(handle, $0.baseAddress, sf_count_t(block))) }
+        if n > 0 { out.append(contentsOf: floats[0..<(n * channels)].lazy.map { $0 * 32768 }) }
+      }
+      if n <= 0 { return out }
+    }
   }
 
   /// The `sample_coding` field of a NIST SPHERE header, if the bytes are one.

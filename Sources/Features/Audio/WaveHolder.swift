@@ -24,10 +24,10 @@ public enum WaveHolder: TableHolder {
   /// The bytes of one audio object starting at the stream's position.
   static func readObjectBytes(_ stream: InputStream) throws -> [UInt8] {
     var bytes: [UInt8] = []
+    // Sizes come from the headers: read through `readArray`, which checks them against the input.
     func take(_ count: Int, _ what: String) throws -> ArraySlice<UInt8> {
       let start = bytes.count
-      bytes.append(contentsOf: repeatElement(0, count: count))
-      try bytes.withUnsafeMutableBytes { try stream.readExactly(into: $0.baseAddress! + start, count: count, what: what) }
+      bytes += try stream.readArray(UInt8.self, count: count, what: what)
       return bytes[start...]
     }
     func takeRest() throws {
@@ -81,7 +81,11 @@ public enum WaveHolder: TableHolder {
         if f.count == 3, f[1] == "-i", let v = Int(f[2]) { fields[String(f[0])] = v }
       }
       if let count = fields["sample_count"], let width = fields["sample_n_bytes"] {
-        _ = try take(count * width * (fields["channel_count"] ?? 1), "SPHERE samples")
+        let channels = fields["channel_count"] ?? 1
+        guard count >= 0, count < 1 << 40, (1...8).contains(width), (1...1024).contains(channels) else {
+          throw FormatError("bad SPHERE header: sample_count \(count), sample_n_bytes \(width), channel_count \(channels)", at: stream.position)
+        }
+        _ = try take(count * width * channels, "SPHERE samples")
       } else {
         try takeRest()
       }

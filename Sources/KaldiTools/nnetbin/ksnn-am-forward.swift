@@ -61,6 +61,12 @@ public enum KsnnAmForward: KaldiTool {
       stream.resetCounts()
       var out = stream.logPosteriors(of: feats.data, frames: feats.rows)
       measures.accumulate(zeroCounts: stream.zeroCounts, frames: feats.rows)
+      if let bad = out.firstIndex(where: { !$0.isFinite }) {
+        let nonFinite = model.parameterNames(where: { !$0.isFinite })
+        throw KaldiError(
+          "utterance \(key): \(args[0]) gives a non-finite log-posterior at frame \(bad / k), pdf \(bad % k)"
+            + (nonFinite.isEmpty ? "" : " (non-finite weights in \(nonFinite.prefix(3).joined(separator: ", ")))"))
+      }
       var y: [Int32]? = nil
       if let targets, try targets.hasKey(key) {
         let t = try targets.value(for: key)
