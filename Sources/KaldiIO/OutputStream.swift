@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import KaldiBase
+import Synchronization
 
 /// Buffered writing to one Kaldi wxfilename: a file, standard output (`-`) or a command
 /// (`| gzip -c > x.gz`).
@@ -63,13 +64,26 @@ public final class OutputStream {
       if fd < 0 { throw KaldiError("Failed to open '\(wxfilename)' for writing: \(systemError())") }
       return OutputStream(name: wxfilename, fd: fd, pipe: nil, finalPath: nil, temporaryPath: nil)
     }
-    let slash = wxfilename.lastIndex(of: "/")
-    let directory = slash.map { String(wxfilename[...$0]) } ?? ""
-    let base = slash.map { String(wxfilename[wxfilename.index(after: $0)...]) } ?? wxfilename
+    // Through a symlink the link's target is replaced, not the link (Kaldi writes through it,
+    // and utils/create_data_link.pl's layout depends on that).
+    let target = resolvingSymlinks(wxfilename)
+    let slash = target.lastIndex(of: "/")
+    let directory = slash.map { String(target[...$0]) } ?? ""
+    let base = slash.map { String(target[target.index(after: $0)...]) } ?? target
     let temporary = "\(directory).\(base).partial.\(getpid())"
     let fd = Glibc.open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o666)
     if fd < 0 { throw KaldiError("Failed to open '\(wxfilename)' for writing: \(systemError())") }
-    return OutputStream(name: wxfilename, fd: fd, pipe: nil, finalPath: wxfilename, temporaryPath: temporary)
+    PartialFiles.register(temporary)
+    return OutputStream(name: wxfilename, fd: fd, pipe: nil, finalPath: target, temporaryPath: temporary)
+  }
+
+  /// The file a path names after following symlinks (the path itself when it is none, or
+  /// when its target does not exist yet).
+  private static func resolvingSymlinks(_ path: String) -> String {
+    var info = stat()
+    guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFLNK, let resolved = realpath(path, nil) else { return path }
+    defer { free(resolved) }
+    return String(cString: resolved)
   }
 
   public func write(_ bytes: UnsafeRawBufferPointer) throws {
@@ -150,10 +164,53 @@ public final class OutputStream {
       }
     }
     fd = -1
-    if let temporaryPath, let finalPath, rename(temporaryPath, finalPath) != 0 {
-      let message = systemError()
+    guard let temporaryPath, let finalPath else { return }
+    defer { PartialFiles.unregister(temporaryPath) }
+    do {
+      try moveIntoPlace(temporaryPath, finalPath)
+    } catch {
       unlink(temporaryPath)
-      throw KaldiError("Failed to move finished output into place as '\(finalPath)': \(message)")
+      throw error
+    }
+  }
+
+  /// Puts the finished file where the user's was, keeping what the user had set up: a file
+  /// with other hard links is overwritten in place (renaming would split the links), and a
+  /// replaced file keeps its permissions.
+  private func moveIntoPlace(_ temporary: String, _ final: String) throws {
+    var existing = stat()
+    if stat(final, &existing) == 0, (existing.st_mode & S_IFMT) == S_IFREG {
+      if existing.st_nlink > 1 {
+        try copyContents(of: temporary, over: final)
+        unlink(temporary)
+        return
+      }
+      chmod(temporary, existing.st_mode & 0o7777)
+    }
+    if rename(temporary, final) != 0 {
+      throw KaldiError("Failed to move finished output into place as '\(final)': \(systemError())")
+    }
+  }
+
+  private func copyContents(of source: String, over destination: String) throws {
+    let input = Glibc.open(source, O_RDONLY)
+    let output = Glibc.open(destination, O_WRONLY | O_TRUNC)
+    defer {
+      if input >= 0 { Glibc.close(input) }
+      if output >= 0 { Glibc.close(output) }
+    }
+    guard input >= 0, output >= 0 else { throw KaldiError("Failed to write '\(destination)' in place: \(systemError())") }
+    var chunk = [UInt8](repeating: 0, count: 1 << 16)
+    while true {
+      let n = chunk.withUnsafeMutableBytes { Glibc.read(input, $0.baseAddress, $0.count) }
+      if n == 0 { return }
+      if n < 0 { if errno == EINTR { continue }; throw KaldiError("Failed to write '\(destination)' in place: \(systemError())") }
+      var done = 0
+      while done < n {
+        let w = chunk.withUnsafeBytes { Glibc.write(output, $0.baseAddress! + done, n - done) }
+        if w < 0 { if errno == EINTR { continue }; throw KaldiError("Failed to write '\(destination)' in place: \(systemError())") }
+        done += w
+      }
     }
   }
 
@@ -168,7 +225,69 @@ public final class OutputStream {
       Glibc.close(fd)
     }
     fd = -1
-    if let temporaryPath { unlink(temporaryPath) }
+    if let temporaryPath {
+      unlink(temporaryPath)
+      PartialFiles.unregister(temporaryPath)
+    }
+  }
+}
+
+/// The temporary files of outputs still being written, removed when the process is stopped
+/// by SIGINT, SIGTERM or SIGHUP (so an interrupted run leaves no `.<name>.partial.<pid>`
+/// behind; only SIGKILL, which cannot be caught, does).
+enum PartialFiles {
+  static let capacity = 64
+  /// C strings read by the signal handler: no Swift allocation or locking happens there.
+  nonisolated(unsafe) static let slots: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?> = {
+    let p = UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>.allocate(capacity: capacity)
+    p.initialize(repeating: nil, count: capacity)
+    return p
+  }()
+  /// Guards `slots` and the one-time handler installation among threads.
+  static let lock = Mutex<Bool>(false)
+
+  static func register(_ path: String) {
+    lock.withLock { installed in
+      if !installed {
+        installHandlers()
+        installed = true
+      }
+      for i in 0..<capacity where slots[i] == nil {
+        slots[i] = strdup(path)
+        return
+      }
+    }
+  }
+
+  static func unregister(_ path: String) {
+    lock.withLock { _ in
+      for i in 0..<capacity {
+        if let p = slots[i], strcmp(p, path) == 0 {
+          slots[i] = nil
+          free(p)
+          return
+        }
+      }
+    }
+  }
+
+  /// Leaves dispositions the user set (a shell ignoring SIGINT in a background job) alone.
+  private static func installHandlers() {
+    for signo in [SIGINT, SIGTERM, SIGHUP] {
+      var old = sigaction()
+      sigaction(signo, nil, &old)
+      guard old.__sigaction_handler.sa_handler == nil else { continue }  // SIG_DFL is nil
+      var action = sigaction()
+      action.__sigaction_handler.sa_handler = { signo in
+        for i in 0..<PartialFiles.capacity {
+          if let p = PartialFiles.slots[i] { unlink(p) }
+        }
+        signal(signo, SIG_DFL)
+        raise(signo)
+      }
+      sigemptyset(&action.sa_mask)
+      sigaction(signo, &action, nil)
+    }
   }
 }
 

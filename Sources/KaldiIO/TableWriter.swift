@@ -19,7 +19,13 @@ public final class TableWriter<H: TableHolder> {
     specifier = try WriteSpecifier.parse(wspecifier)
     if let archiveName = specifier.archive {
       archive = try OutputStream.open(archiveName)
-      if let scriptName = specifier.script { scriptOut = try OutputStream.open(scriptName) }
+      if let scriptName = specifier.script {
+        if archiveName.isEmpty || archiveName == "-" || archiveName.hasPrefix("|") {
+          // Kaldi's TableWriterBothImpl says the same: the offsets cannot be read back.
+          KaldiLog.warn("When writing to both archive and script, the script file will generally not be interpreted correctly unless the archive is an actual file: wspecifier = \(wspecifier)")
+        }
+        scriptOut = try OutputStream.open(scriptName)
+      }
     } else if let scriptName = specifier.script {
       let cursor = try ScriptCursor(scriptName)
       while let entry = try cursor.next() {

@@ -127,6 +127,35 @@ import Testing
     #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["a.ark"])
   }
 
+  /// Replacing an output keeps what the user set up around it: a symlink stays a link and
+  /// its target gets the data, a hard-linked file is rewritten in place (both names see it),
+  /// and a replaced file keeps its permissions.
+  @Test func outputsKeepSymlinksHardLinksAndPermissions() throws {
+    let dir = TemporaryDirectory()
+    let fm = FileManager.default
+    try fm.createDirectory(atPath: dir.file("storage"), withIntermediateDirectories: true)
+    try "old\n".write(toFile: dir.file("storage/a.ark"), atomically: true, encoding: .utf8)
+    try fm.createSymbolicLink(atPath: dir.file("a.ark"), withDestinationPath: "storage/a.ark")
+    try "old\n".write(toFile: dir.file("b.ark"), atomically: true, encoding: .utf8)
+    try fm.linkItem(atPath: dir.file("b.ark"), toPath: dir.file("b2.ark"))
+    try "old\n".write(toFile: dir.file("c.ark"), atomically: true, encoding: .utf8)
+    chmod(dir.file("c.ark"), 0o640)
+    let m = Matrix<Float>(rowArrays: [[1, 2], [3, 4]])
+    for name in ["a.ark", "b.ark", "c.ark"] {
+      let writer = try TableWriter<MatrixHolder<Float>>("ark:" + dir.file(name))
+      try writer.write("utt1", m)
+      try writer.close()
+    }
+    #expect(try fm.destinationOfSymbolicLink(atPath: dir.file("a.ark")) == "storage/a.ark")
+    #expect(try readAll(MatrixHolder<Float>.self, "ark:" + dir.file("storage/a.ark")).map(\.1) == [m])
+    #expect(try readAll(MatrixHolder<Float>.self, "ark:" + dir.file("b2.ark")).map(\.1) == [m])
+    var info = stat()
+    #expect(stat(dir.file("b.ark"), &info) == 0 && info.st_nlink == 2)
+    #expect(stat(dir.file("c.ark"), &info) == 0 && info.st_mode & 0o777 == 0o640)
+    #expect(try readAll(MatrixHolder<Float>.self, "ark:" + dir.file("c.ark")).map(\.1) == [m])
+    #expect(try fm.contentsOfDirectory(atPath: dir.path).filter { $0.contains("partial") }.isEmpty)
+  }
+
   @Test func failingOutputPipeIsAnError() throws {
     let writer = try TableWriter<MatrixHolder<Float>>("ark:| exit 3")
     var message: String? = nil
