@@ -82,51 +82,70 @@ public struct AlignedPair<T: Equatable>: Equatable {
 
 /// Kaldi's `LevenshteinAlignment` (align-text): full table, traceback from the end preferring
 /// substitution/match, then deletion, then insertion. Its split can differ from compute-wer's.
+/// The table keeps only each cell's choice, two bits, with two rows of costs: a pair of
+/// 20,000-word texts takes 100 MB, not gigabytes.
 public func levenshteinAlignment<T: Equatable>(reference a: [T], hypothesis b: [T]) -> [AlignedPair<T>] {
   let (m, n) = (a.count, b.count)
-  var e = [Int32](repeating: 0, count: (m + 1) * (n + 1))
-  let w = n + 1
-  for j in 0...n { e[j] = Int32(j) }
-  if m > 0 {
-    for i in 1...m {
-      e[i * w] = e[(i - 1) * w] + 1
-      if n > 0 {
-        for j in 1...n {
-          let subOrOk = e[(i - 1) * w + j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)
-          let del = e[(i - 1) * w + j] + 1
-          let ins = e[i * w + j - 1] + 1
-          e[i * w + j] = min(subOrOk, min(del, ins))
-        }
+  var moves = TwoBitTable(rows: m, cols: n)
+  var previous = (0...n).map { Int32($0) }
+  var current = previous
+  for i in stride(from: 1, through: m, by: 1) {
+    current[0] = Int32(i)
+    for j in stride(from: 1, through: n, by: 1) {
+      let subOrOk = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)
+      let del = previous[j] + 1
+      let ins = current[j - 1] + 1
+      // The traceback's preference, decided once here: substitution or match, deletion, insertion.
+      if subOrOk <= min(del, ins) {
+        current[j] = subOrOk
+      } else if del <= ins {
+        current[j] = del
+        moves[i - 1, j - 1] = 1
+      } else {
+        current[j] = ins
+        moves[i - 1, j - 1] = 2
       }
     }
+    swap(&previous, &current)
   }
   var out: [AlignedPair<T>] = []
   var (i, j) = (m, n)
   while i != 0 || j != 0 {
-    if i == 0 {
+    let move = i == 0 ? 2 : j == 0 ? 1 : moves[i - 1, j - 1]
+    switch move {
+    case 0:
+      i -= 1
       j -= 1
-      out.append(AlignedPair(nil, b[j]))
-    } else if j == 0 {
+      out.append(AlignedPair(a[i], b[j]))
+    case 1:
       i -= 1
       out.append(AlignedPair(a[i], nil))
-    } else {
-      let subOrOk = e[(i - 1) * w + j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)
-      let del = e[(i - 1) * w + j] + 1
-      let ins = e[i * w + j - 1] + 1
-      if subOrOk <= min(del, ins) {
-        i -= 1
-        j -= 1
-        out.append(AlignedPair(a[i], b[j]))
-      } else if del <= ins {
-        i -= 1
-        out.append(AlignedPair(a[i], nil))
-      } else {
-        j -= 1
-        out.append(AlignedPair(nil, b[j]))
-      }
+    default:
+      j -= 1
+      out.append(AlignedPair(nil, b[j]))
     }
   }
   return out.reversed()
+}
+
+/// A rows × cols table of values 0-3, four to a byte.
+struct TwoBitTable {
+  private var bytes: [UInt8]
+  private let cols: Int
+  init(rows: Int, cols: Int) {
+    self.cols = cols
+    bytes = [UInt8](repeating: 0, count: (rows * cols + 3) / 4)
+  }
+  subscript(row: Int, col: Int) -> Int {
+    get {
+      let k = row * cols + col
+      return Int(bytes[k >> 2] >> UInt8((k & 3) * 2)) & 3
+    }
+    set {
+      let k = row * cols + col, shift = UInt8((k & 3) * 2)
+      bytes[k >> 2] = bytes[k >> 2] & ~(3 << shift) | UInt8(newValue) << shift
+    }
+  }
 }
 
 /// Maps words to small integers so alignments compare integers, not strings.
