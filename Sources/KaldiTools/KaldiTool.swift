@@ -64,6 +64,7 @@ public enum ToolRegistry {
     GmmInitMono.self, GmmAccStatsAli.self, GmmSumAccs.self, GmmEst.self, GmmComputeLikes.self, GmmBoostSilence.self, GmmInfo.self,
     BuildArpaLm.self, Arpa2Fst.self, MakeLexiconFst.self, MakeHmmFst.self,
     KsnnAmTrain.self, KsnnAmForward.self, KsnnAmInfo.self, KsnnAmBench.self, OnlineKsnnDecodeFaster.self,
+    PlotTrainingCurves.self, PlotZeroOutputs.self,
   ]
 
   public static func tool(named name: String) -> (any KaldiTool.Type)? {

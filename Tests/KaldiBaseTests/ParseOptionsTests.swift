@@ -109,3 +109,17 @@ import Testing
     #expect(formatG(.infinity, precision: 7) == "inf")
   }
 }
+
+@Suite struct JSONValueTests {
+  @Test func parsesWhatTheToolsWriteAndNamesTheByteOfAnError() throws {
+    let v = try JSONValue(parsing: #"{"a": [1, -2.5e3, null], "b": {"c": "x\"y\u00e9"}, "d": true}"#)
+    #expect(v["a"]?.array?.compactMap(\.number) == [1, -2500])
+    #expect(v["a"]?.array?.last == .null)
+    #expect(v["b"]?["c"] == .string("x\"yé"))
+    #expect(v["d"] == .bool(true) && v["e"] == nil)
+    for (bad, offset) in [(#"{"a": [1, 2"#, 11), (#"{"a" 1}"#, 5), ("[1] x", 4), ("", 0)] {
+      #expect(throws: KaldiError.self) { try JSONValue(parsing: bad) }
+      do { _ = try JSONValue(parsing: bad) } catch { #expect(error.message.contains("at byte \(offset)"), "\(bad): \(error.message)") }
+    }
+  }
+}

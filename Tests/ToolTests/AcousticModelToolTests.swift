@@ -153,3 +153,33 @@ func numericRows(_ text: String) throws -> [[Double]] {
     return values.isEmpty || line.contains("[") ? nil : values
   }
 }
+
+/// The pictures of a recipe's RESULTS: axes with ticks and labels, a legend, the data where
+/// the axes say, and the same bytes every time.
+@Suite struct PlotToolTests {
+  @Test func trainingCurvesAndZeroOutputsHaveAxesAndLegends() throws {
+    let ws = try Workspace()
+    let header = "epoch\tlearning_rate\tmax_length\ttrain_loss\ttrain_accuracy\tdev_loss\tdev_accuracy\tskipped_batches\n"
+    try ws.write("a.tsv", header + "1\t0.001\t100\t2.0\t0.4\t2.1\t0.5\t0\n2\t0.001\t100\t1.0\t0.6\t1.5\t0.7\t0\n3\t0.001\t100\t0.5\t0.8\t1.2\t0.75\t0\n")
+    try ws.write("b.tsv", header + "1\t0.001\t100\t2.5\t0.3\t2.4\t0.45\t0\n2\t0.001\t100\t1.5\t0.5\t1.9\t0.6\t0\n")
+    let curves = try Ksnn.run(["plot-training-curves", "curves.svg", "lstm=a.tsv", "v2=b.tsv"], in: ws.path)
+    #expect(curves.status == 0, "\(curves.stderr)")
+    let svg = try ws.text("curves.svg")
+    for text in [">epoch<", ">cross-entropy per frame<", ">frame accuracy (%)<", ">lstm<", ">v2<", ">0.0<", ">2.5<", ">3<"] {
+      #expect(svg.contains(text), "\(text) missing")
+    }
+    #expect(svg.components(separatedBy: "<polyline").count - 1 == 4)  // two models, two panels
+    _ = try Ksnn.run(["plot-training-curves", "again.svg", "lstm=a.tsv", "v2=b.tsv"], in: ws.path)
+    #expect(try ws.read("again.svg") == ws.read("curves.svg"))
+
+    try ws.write("m.json", "{\n  \"architecture\": \"v2\",\n  \"zero_percent\": [19.6, 78.25, 82.8],\n  \"bits\": 6\n}\n")
+    let bars = try Ksnn.run(["plot-zero-outputs", "zeros.svg", "v2=m.json"], in: ws.path)
+    #expect(bars.status == 0, "\(bars.stderr)")
+    let zeros = try ws.text("zeros.svg")
+    for text in [">78.2<", ">82.8<", ">input (encoded)<", ">layer 2<", ">100<", ">zero outputs (%)<", ">v2<"] { #expect(zeros.contains(text), "\(text) missing") }
+    try ws.write("bad.json", "{\"zero_percent\": [1, 2,")
+    let bad = try Ksnn.run(["plot-zero-outputs", "x.svg", "v2=bad.json"], in: ws.path)
+    #expect(bad.status != 0 && bad.stderr.contains("bad.json") && bad.stderr.contains("invalid JSON"), "\(bad.stderr)")
+    #expect(!ws.exists("x.svg"))
+  }
+}

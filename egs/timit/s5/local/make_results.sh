@@ -13,8 +13,8 @@ seeds=
 . utils/parse_options.sh
 [ $# -eq 1 ] || { echo "Usage: $0 [--models LIST] [--metric PER|WER] [--seeds LIST] <exp-dir>" >&2; exit 1; }
 exp=$1
-json() { tr -d '\n' < $1 | grep -o "\"$2\": [^,}]*" | head -1 | sed 's/.*: //'; }
-jlist() { tr -d '\n' < $1 | grep -o "\"$2\": \[[^]]*\]" | sed 's/.*\[//; s/\]//; s/ //g'; }
+json() { jq -r ".$2 // \"-\"" $1; }               # one field of a measures.json
+jlist() { jq -r ".$2 | map(tostring) | join(\",\")" $1; }   # a list field, comma-separated
 best() { [ -f $1 ] && awk '{ print $2 }' $1 || echo "-"; }
 runs() { utils/am_dirs.sh $exp $1 "$seeds"; }
 first_run() { utils/am_dirs.sh $exp $1 "${seeds%% *}"; }   # the pictures show the first seed
@@ -50,43 +50,13 @@ fi
 echo
 echo "Training curves: $exp/training_curves.svg; zero outputs per layer: $exp/zero_outputs.svg"
 
-# Training curves: one panel for train loss, one for dev frame accuracy, a line per model.
-colors=("#1f77b4" "#ff7f0e" "#2ca02c" "#d62728" "#9467bd")
-{
-  echo '<svg xmlns="http://www.w3.org/2000/svg" width="900" height="360" font-family="sans-serif" font-size="12">'
-  echo '<text x="20" y="20" font-size="14">Training loss (left) and dev frame accuracy % (right) per epoch</text>'
-  i=0
-  for m in $models; do
-    h=$(first_run $m)/history.tsv
-    [ -f $h ] || continue
-    awk -v c=${colors[$i]} -v m=$m -v i=$i 'NR > 1 { e[NR] = $1; l[NR] = $4; a[NR] = 100 * $7; n = NR; if ($4 > ml) ml = $4; if ($1 > me) me = $1 }
-      END { if (n < 2) exit
-            for (p = 0; p < 2; p++) {
-              x0 = 50 + p * 440; printf "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"", c
-              for (r = 2; r <= n; r++) { y = p == 0 ? 330 - 280 * l[r] / (ml > 0 ? ml * 1.05 : 1) : 330 - 2.8 * a[r]
-                                         printf "%.1f,%.1f ", x0 + 380 * (e[r] - 1) / (me > 1 ? me - 1 : 1), y }
-              print "\"/>" }
-            printf "<text x=\"%d\" y=\"%d\" fill=\"%s\">%s</text>\n", 60 + 80 * i, 350, c, m }' $h
-    i=$((i + 1))
-  done
-  echo '<rect x="50" y="50" width="380" height="280" fill="none" stroke="#888"/><rect x="490" y="50" width="380" height="280" fill="none" stroke="#888"/>'
-  echo '</svg>'
-} > $exp/training_curves.svg
-
-# % zero outputs per layer: grouped bars.
-{
-  echo '<svg xmlns="http://www.w3.org/2000/svg" width="640" height="320" font-family="sans-serif" font-size="12">'
-  echo '<text x="20" y="20" font-size="14">% zero outputs on test: encoded input, layer 1, layer 2</text>'
-  echo '<line x1="50" y1="280" x2="620" y2="280" stroke="#888"/>'
-  i=0
-  for m in $models; do
-    j=$(first_run $m)/decode_test/measures.json
-    [ -f $j ] || continue
-    jlist $j zero_percent | awk -F, -v m=$m -v i=$i '{ for (k = 1; k <= 3; k++) {
-        x = 60 + i * 110 + (k - 1) * 30; h = 2.4 * $k
-        printf "<rect x=\"%d\" y=\"%.1f\" width=\"26\" height=\"%.1f\" fill=\"%s\"><title>%s layer %d: %.1f%%</title></rect>\n", x, 280 - h, h, (k == 1 ? "#aaa" : (k == 2 ? "#1f77b4" : "#ff7f0e")), m, k - 1, $k }
-      printf "<text x=\"%d\" y=\"300\">%s</text>\n", 80 + i * 110, m }'
-    i=$((i + 1))
-  done
-  echo '</svg>'
-} > $exp/zero_outputs.svg
+# Pictures with axes, ticks and legends: training curves of each model's first run, and the
+# zero outputs per layer on the test set.
+curves= zeros=
+for m in $models; do
+  d=$(first_run $m)
+  [ -f $d/history.tsv ] && curves="$curves $m=$d/history.tsv"
+  [ -f $d/decode_test/measures.json ] && zeros="$zeros $m=$d/decode_test/measures.json"
+done
+[ -z "$curves" ] || plot-training-curves --print-args=false --title="Training of $(echo $models | tr ' ' ',') ($exp)" $exp/training_curves.svg $curves 2> $exp/plot_training_curves.log
+[ -z "$zeros" ] || plot-zero-outputs --print-args=false $exp/zero_outputs.svg $zeros 2> $exp/plot_zero_outputs.log
