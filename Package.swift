@@ -73,28 +73,29 @@ let package = Package(
       ]),
 
     // MARK: - Tests
-    .testTarget(name: "KaldiBaseTests", dependencies: ["KaldiBase"]),
-    .testTarget(name: "KaldiMatrixTests", dependencies: ["KaldiMatrix"]),
+    .target(name: "TestSupport", path: "Tests/TestSupport"),
+    .testTarget(name: "KaldiBaseTests", dependencies: ["TestSupport", "KaldiBase"]),
+    .testTarget(name: "KaldiMatrixTests", dependencies: ["TestSupport", "KaldiMatrix"]),
     .testTarget(
-      name: "AcousticModelsTests", dependencies: ["AcousticModels", "KaldiIO", "KaldiBase", "CSparse"],
+      name: "AcousticModelsTests", dependencies: ["TestSupport", "AcousticModels", "KaldiIO", "KaldiBase", "CSparse"],
       exclude: ["Fixtures"]),
     .testTarget(
-      name: "KaldiIOTests", dependencies: ["KaldiBase", "KaldiIO", "KaldiMatrix"],
+      name: "KaldiIOTests", dependencies: ["TestSupport", "KaldiBase", "KaldiIO", "KaldiMatrix"],
       exclude: ["Fixtures"]),
     .testTarget(
-      name: "FeaturesTests", dependencies: ["Features", "KaldiIO", "KaldiMatrix", "KaldiBase"],
+      name: "FeaturesTests", dependencies: ["TestSupport", "Features", "KaldiIO", "KaldiMatrix", "KaldiBase"],
       exclude: ["Fixtures"]),
     .testTarget(
-      name: "DecodingTests", dependencies: ["Decoding", "KaldiIO", "KaldiMatrix", "KaldiBase"],
+      name: "DecodingTests", dependencies: ["TestSupport", "Decoding", "KaldiIO", "KaldiMatrix", "KaldiBase"],
       exclude: ["Fixtures"]),
     .testTarget(
-      name: "GmmTests", dependencies: ["Gmm", "Decoding", "KaldiIO", "KaldiMatrix", "KaldiBase"],
+      name: "GmmTests", dependencies: ["TestSupport", "Gmm", "Decoding", "KaldiIO", "KaldiMatrix", "KaldiBase"],
       exclude: ["Fixtures"]),
     .testTarget(
-      name: "ScoringTests", dependencies: ["Scoring", "KaldiIO", "KaldiBase"],
+      name: "ScoringTests", dependencies: ["TestSupport", "Scoring", "KaldiIO", "KaldiBase"],
       exclude: ["Fixtures"]),
     .testTarget(
-      name: "ToolTests", dependencies: ["ksnn", "ksnn-server", "ksnn-client", "KaldiIO"],
+      name: "ToolTests", dependencies: ["TestSupport", "ksnn", "ksnn-server", "ksnn-client", "KaldiIO"],
       exclude: ["Fixtures"]),
   ],
   swiftLanguageModes: [.v6]

@@ -4,11 +4,12 @@ import KaldiBase
 import KaldiIO
 import KaldiMatrix
 import Testing
+import TestSupport
 
 enum Fixture {
-  static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures").path
-  static func path(_ name: String) -> String { root + "/" + name }
-  static func text(_ name: String) throws -> String { try String(contentsOfFile: path(name), encoding: .utf8) }
+  static let folder = FixtureFolder(besides: #filePath)
+  static func path(_ name: String) -> String { folder.path(name) }
+  static func text(_ name: String) throws -> String { try folder.text(name) }
 }
 
 @Suite struct TransitionModelTests {

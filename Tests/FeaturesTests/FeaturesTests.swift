@@ -4,10 +4,11 @@ import KaldiBase
 import KaldiIO
 import KaldiMatrix
 import Testing
+import TestSupport
 
 enum Fixture {
-  static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures").path
-  static func path(_ name: String) -> String { root + "/" + name }
+  static let folder = FixtureFolder(besides: #filePath)
+  static func path(_ name: String) -> String { folder.path(name) }
   static func matrix(_ name: String) throws -> Matrix<Float> {
     let reader = try SequentialTableReader<MatrixHolder<Float>>("ark:" + path(name))
     return try #require(try reader.next()).value

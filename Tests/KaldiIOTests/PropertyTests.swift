@@ -2,6 +2,7 @@ import Foundation
 import KaldiIO
 import KaldiMatrix
 import Testing
+import TestSupport
 
 /// Random matrices and vectors through every format and back.
 @Suite struct PropertyTests {

@@ -1,11 +1,12 @@
 import Foundation
+import TestSupport
 import KaldiBase
 import KaldiIO
 import KaldiMatrix
 
 /// Paths of the copied fixtures and scratch folders for one test.
 enum Fixture {
-  static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+  static let root = URL(fileURLWithPath: FixtureFolder(besides: #filePath).root)
   static func table(_ name: String) -> String { root.appendingPathComponent("tables/\(name)").path }
   static func feature(_ name: String) -> String { root.appendingPathComponent("features/\(name)").path }
   static func bytes(_ path: String) throws -> [UInt8] { [UInt8](try Data(contentsOf: URL(fileURLWithPath: path))) }
@@ -62,16 +63,4 @@ func errorMessage(_ body: () throws -> Void) -> String? {
   }
 }
 
-/// A deterministic generator (SplitMix64) so property tests are repeatable.
-struct SeededGenerator: RandomNumberGenerator {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-}
 

@@ -3,11 +3,12 @@ import KaldiBase
 import KaldiIO
 import Scoring
 import Testing
+import TestSupport
 
 enum Fixture {
-  static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures").path
-  static func path(_ name: String) -> String { root + "/" + name }
-  static func text(_ name: String) throws -> String { try String(contentsOfFile: path(name), encoding: .utf8) }
+  static let folder = FixtureFolder(besides: #filePath)
+  static func path(_ name: String) -> String { folder.path(name) }
+  static func text(_ name: String) throws -> String { try folder.text(name) }
   static func table(_ name: String) throws -> [(String, [String])] {
     let reader = try SequentialTableReader<TokenVectorHolder>("ark:" + path(name))
     var out: [(String, [String])] = []

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// A mutation fuzz of every reader, over the project's own fixtures with a fixed seed: each
 /// mutated input goes to the tool that reads it under a 600 MB address-space limit and a
@@ -46,7 +47,7 @@ import Testing
   @Test(arguments: targets)
   func mutatedInputsEndInACleanError(_ target: Target) throws {
     let ws = try Workspace()
-    var rng = SplitMix(seed: 20261201 &+ UInt64(target.name.utf8.count))
+    var rng = SeededGenerator(seed: 20261201 &+ UInt64(target.name.utf8.count))
     var described: [String: String] = [:]
     for (s, seed) in target.seeds.enumerated() {
       let original = [UInt8](try Data(contentsOf: URL(fileURLWithPath: Self.tests + "/" + seed)))
@@ -86,7 +87,7 @@ import Testing
 
   /// One random mutation: bit flips, an extreme 32-bit value written over a size field's
   /// worth of bytes, a truncation, or a repeated chunk.
-  static func mutate(_ input: [UInt8], headerBytes: Int, rng: inout SplitMix) -> ([UInt8], String) {
+  static func mutate(_ input: [UInt8], headerBytes: Int, rng: inout SeededGenerator) -> ([UInt8], String) {
     var bytes = input
     let span = headerBytes > 0 ? min(headerBytes, bytes.count) : bytes.count
     func position() -> Int { Int(rng.next() % UInt64(max(1, span))) }
@@ -143,18 +144,5 @@ import Testing
     }
     let scp = try Ksnn.sh("ksnn copy-matrix ark:\(fixture) 'ark,scp:| cat > /dev/null,x.scp'", in: ws.path)
     #expect(scp.status == 0 && scp.stderr.contains("WARNING") && scp.stderr.contains("unless the archive is an actual file"), "\(scp.stderr)")
-  }
-}
-
-/// A small deterministic generator (SplitMix64) for the mutations.
-struct SplitMix {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
   }
 }
