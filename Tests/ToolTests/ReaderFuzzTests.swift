@@ -35,6 +35,12 @@ import TestSupport
       name: "FST", command: "ksnn decode-faster-mapped \(tests)/DecodingTests/Fixtures/tri3/final.mdl $F ark:/dev/null ark:/dev/null",
       seeds: ["DecodingTests/Fixtures/tri3/HCLG.fst"], headerBytes: 2048),
     Target(
+      name: "const FST", command: "ksnn decode-faster-mapped \(tests)/DecodingTests/Fixtures/decoding/final.mdl $F ark:/dev/null ark:/dev/null",
+      seeds: ["DecodingTests/Fixtures/decoding/HCLG.const.fst"]),
+    Target(
+      name: "text tables", command: "ksnn compute-wer --text --mode=present ark:$F ark:$F",
+      seeds: ["ScoringTests/Fixtures/rand_ref.txt", "KaldiIOTests/Fixtures/tables/iv.txt"]),
+    Target(
       name: "lattices", command: "ksnn lattice-copy ark:$F ark:/dev/null",
       seeds: ["lat.bin.ark", "lat.txt.ark"].map { "DecodingTests/Fixtures/lattices/" + $0 }),
     Target(
