@@ -11,7 +11,7 @@
 # --dev-ali-dir with their final.mdl, and --graph-dir with its HCLG.fst and words.txt.
 #
 # Usage: ./run.sh --corpus <dir holding LibriSpeech/> [--lexicon FILE] [--lm ARPA] [--stage N] [--stop-stage N]
-#                 [--models "lstm gru snn v1 v2"] [--train-opts "..."] [--align-opts "..."] [--realign-iters N] [--totgauss N] [--splice N] [--seeds "1234 5678"] [--feats-dir DIR]
+#                 [--models "lstm gru snn v1 v2"] [--train-opts "..."] [--align-opts "..."] [--realign-iters N] [--totgauss N] [--splice N] [--seeds "1234 5678"] [--feats-dir DIR] [--speed-perturb true]
 # --splice N gives every network (the aligner too) +-N frames of input context (default 0);
 # --feats-dir DIR takes a Kaldi system's features, DIR/<set>/feats.scp, instead of fbank.
 set -euo pipefail
@@ -34,12 +34,19 @@ graph_dir=
 min_lmwt=4           # the paper's LibriSpeech scoring range (acoustic scale 1/LMWT)
 max_lmwt=23
 nj=2                # parallel jobs: feature extraction, models trained at a time
+speed_perturb=false # true: the networks train on the training set at speeds 0.9, 1.0 and 1.1
+                    # (Kaldi's 3-way speed perturbation), aligned by the monophone GMM
 . ./path.sh
 . utils/parse_options.sh
 [ -n "$corpus" ] || { echo "Usage: $0 --corpus <dir holding LibriSpeech/> [options] (see the header of $0)" >&2; exit 1; }
 lexicon=${lexicon:-$corpus/librispeech-lexicon.txt}
 sets="train_clean_100 dev_clean test_clean"
 train=data/train_clean_100 dev=data/dev_clean
+if [ "$speed_perturb" = true ]; then
+  [ -z "$feats_dir$ali_dir" ] || { echo "$0: --speed-perturb needs the audio and the recipe's own GMM alignments (not --feats-dir or --ali-dir)" >&2; exit 1; }
+  [ "$realign_iters" = 0 ] || { echo "$0: --speed-perturb does not combine with --realign-iters" >&2; exit 1; }
+  train=data/train_clean_100_sp
+fi
 
 . utils/stages.sh
 model=exp/mono/final.mdl graph=exp/mono/graph
@@ -91,7 +98,12 @@ if run_stage 2; then
     steps/make_fbank_cmvn.sh --nj $nj --fbank-config conf/fbank.conf ${feats_dir:+--feats-scp $feats_dir/$set/feats.scp} \
       data/$set exp/make_fbank/$set fbank > /dev/null
   done
-  log "  $(feat-to-len --print-args=false scp:$train/feats.scp 2> /dev/null) training frames"
+  if [ "$speed_perturb" = true ]; then
+    for f in 0.9 1.1; do utils/data/perturb_data_dir_speed.sh $f data/train_clean_100 data/train_clean_100_sp$f > /dev/null; done
+    utils/combine_data.sh $train data/train_clean_100 data/train_clean_100_sp0.9 data/train_clean_100_sp1.1 > /dev/null
+    steps/make_fbank_cmvn.sh --nj $nj --fbank-config conf/fbank.conf $train exp/make_fbank/train_clean_100_sp fbank > /dev/null
+  fi
+  log "  $(feat-to-len --print-args=false scp:$train/feats.scp 2> exp/feat_to_len.log) training frames$([ "$speed_perturb" = true ] && echo " (speeds 0.9, 1.0, 1.1)")"
   touch exp/.done.2
 fi
 
@@ -113,7 +125,8 @@ if run_stage 3; then
       local/vad_segments.sh data/$set data/lang exp/vad/$set
       steps/align_to_segments.sh data/$set data/lang $model exp/align0/ali_$set
     done
-    for set in $sets; do
+    mfcc_sets=$sets; [ "$speed_perturb" = true ] && mfcc_sets="$sets train_clean_100_sp"
+    for set in $mfcc_sets; do
       mkdir -p data/mfcc/$set
       cp data/$set/{wav.scp,text,utt2spk,spk2utt} data/mfcc/$set/
       [ -f data/$set/segments ] && cp data/$set/segments data/mfcc/$set/
@@ -126,6 +139,8 @@ if run_stage 3; then
     mkdir -p exp/align_gmm/ali_train_clean_100
     cp exp/mono_gmm/ali.1.gz exp/mono_gmm/final.mdl exp/align_gmm/ali_train_clean_100/
     steps/align_si.sh data/mfcc/dev_clean data/lang exp/mono_gmm exp/align_gmm/ali_dev_clean
+    # The perturbed copies get the GMM's alignments of their own audio (as Kaldi aligns train_sp).
+    [ "$speed_perturb" = true ] && steps/align_si.sh data/mfcc/train_clean_100_sp data/lang exp/mono_gmm exp/align_gmm/ali_train_clean_100_sp
     prev=exp/align_gmm
     for iter in $(seq 1 $realign_iters); do
       steps/realign_am.sh --splice $splice --align-opts "$align_opts" \
@@ -133,7 +148,7 @@ if run_stage 3; then
       prev=exp/align$iter
     done
     last=$prev
-    ali-to-pdf $model "ark:gunzip -c $last/ali_train_clean_100/ali.1.gz |" ark:exp/targets/train.ark 2> exp/targets/ali_to_pdf_train.log
+    ali-to-pdf $model "ark:gunzip -c $last/ali_$(basename $train)/ali.1.gz |" ark:exp/targets/train.ark 2> exp/targets/ali_to_pdf_train.log
     ali-to-pdf $model "ark:gunzip -c $last/ali_dev_clean/ali.1.gz |" ark:exp/targets/dev.ark 2> exp/targets/ali_to_pdf_dev.log
   fi
   analyze-counts --binary=false --counts-dim=$(num_pdfs) ark:exp/targets/train.ark exp/targets/train_pdf.counts 2> exp/targets/analyze_counts.log
