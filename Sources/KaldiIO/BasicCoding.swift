@@ -111,19 +111,21 @@ extension InputStream {
     let (bytes, overflow) = count.multipliedReportingOverflow(by: MemoryLayout<T>.stride)
     guard count >= 0, !overflow else { throw FormatError("bad size \(count) of \(what())", at: at) }
     if count == 0 { return [] }
-    if let left = remainingBytes {
-      guard bytes <= left else {
-        throw FormatError("truncated \(what()): expected \(bytes) bytes, the file holds \(left) more", at: at)
-      }
+    let left = remainingBytes
+    if let left, bytes > left {
+      throw FormatError("truncated \(what()): expected \(bytes) bytes, the file holds \(left) more", at: at)
+    }
+    let piece = 1 << 24
+    if left != nil || bytes <= piece {
+      // Known to be there, or small enough to allocate at once: read in place.
       return try [T](unsafeUninitializedCapacity: count) { buffer, initialized in
         try readExactly(into: buffer.baseAddress!, count: bytes, what: what())
         initialized = count
       }
     }
-    let piece = max(1, (1 << 24) / MemoryLayout<T>.stride)
     var values: [T] = []
     while values.count < count {
-      let n = min(piece, count - values.count)
+      let n = min(max(1, piece / MemoryLayout<T>.stride), count - values.count)
       var got = 0
       let chunk = try [T](unsafeUninitializedCapacity: n) { buffer, initialized in
         got = try read(into: buffer.baseAddress!, count: n * MemoryLayout<T>.stride)
