@@ -159,7 +159,7 @@ fi
 
 if run_stage 6; then
   log "Stage 6: RESULTS (Table 1 layout) and training curves"
-  local/make_results.sh --models "$models" --seeds "$seeds" exp > RESULTS
+  utils/make_results.sh --models "$models" --seeds "$seeds" exp > RESULTS
   cat RESULTS
   touch exp/.done.6
 fi

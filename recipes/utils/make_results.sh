@@ -5,7 +5,7 @@
 # --seeds, each row is over the runs <exp>/<model>_s<seed>: error rates as mean ± sample
 # standard deviation, the measures as means; the pictures show the first seed.
 #
-# Usage: local/make_results.sh [--models "lstm gru snn v1 v2"] [--metric PER] [--seeds "1234 5678"] <exp-dir>
+# Usage: utils/make_results.sh [--models "lstm gru snn v1 v2"] [--metric PER] [--seeds "1234 5678"] <exp-dir>
 set -euo pipefail
 models="lstm gru snn v1 v2"
 metric=PER
