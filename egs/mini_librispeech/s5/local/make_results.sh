@@ -1,1 +1,0 @@
-../../../librispeech/s5/local/make_results.sh

@@ -1,1 +1,0 @@
-../../../timit/s5/local/make_results.sh
