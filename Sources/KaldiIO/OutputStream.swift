@@ -159,7 +159,10 @@ public final class OutputStream {
     if fd > 2 || temporaryPath != nil {
       if Glibc.close(fd) != 0 {
         let message = systemError()
-        if let temporaryPath { unlink(temporaryPath) }
+        if let temporaryPath {
+          unlink(temporaryPath)
+          PartialFiles.unregister(temporaryPath)
+        }
         throw KaldiError("Error closing '\(name)': \(message)")
       }
     }
