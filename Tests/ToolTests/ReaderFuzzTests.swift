@@ -132,15 +132,18 @@ import TestSupport
     let ws = try Workspace()
     let fixture = ReaderFuzzTests.tests + "/KaldiIOTests/Fixtures/tables/fm.ark"
     // (SIGINT too, but a shell starts background jobs with it ignored, and that is kept.) The
-    // test runner's threads block signals and children inherit the mask: perl clears it.
+    // test runner's threads block signals and children inherit the mask: perl clears it. The
+    // input ends in blank lines every 0.2 s, so the tool waits and its feeder ends with it.
     for signal in ["TERM", "HUP"] {
       let run = try Ksnn.sh(
         """
-        timeout 4 sh -c 'cat \(fixture); sleep 30' | sh -c 'echo $$ > pid; exec perl -MPOSIX -e "sigprocmask(SIG_SETMASK, POSIX::SigSet->new); exec @ARGV" ksnn copy-matrix ark:- ark:out_\(signal).ark 2> log_\(signal)' &
-        sleep 1
+        timeout 30 sh -c 'cat \(fixture); while echo; do sleep 0.2; done' | sh -c 'echo $$ > pid; exec perl -MPOSIX -e "sigprocmask(SIG_SETMASK, POSIX::SigSet->new); exec @ARGV" ksnn copy-matrix ark:- ark:out_\(signal).ark 2> log_\(signal)' &
+        # Wait (10 s at most, the machine may be busy) until the tool is writing its output.
+        for i in $(seq 100); do [ -s pid ] && ls -a | grep -q 'out_\(signal).ark.partial' && break; sleep 0.1; done
         ls -a | grep -c 'out_\(signal).ark.partial' || true
         kill -\(signal) $(cat pid)
-        wait
+        wait $(cat pid)
+        rm pid
         echo listing; ls -a
         """, in: ws.path)
       let lines = run.stdoutText.split(separator: "\n")
