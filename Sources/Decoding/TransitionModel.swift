@@ -23,11 +23,7 @@ public struct HmmTopology: Sendable {
     guard phone >= 0, Int(phone) < phoneToEntry.count, phoneToEntry[Int(phone)] >= 0 else {
       throw KaldiError("Phone \(phone) has no topology")
     }
-    let index = Int(phoneToEntry[Int(phone)])
-    guard index < entries.count else {
-      throw KaldiError("Phone \(phone) points to topology entry \(index) of \(entries.count): corrupt topology")
-    }
-    return entries[index]
+    return entries[Int(phoneToEntry[Int(phone)])]  // indices checked when the topology was read
   }
 }
 

@@ -89,6 +89,9 @@ public enum TransitionModelReader {
         entries.append(entry)
       }
       try expect(s, "</Topology>", true)
+      if let bad = phoneToEntry.firstIndex(where: { $0 >= entries.count }) {
+        throw FormatError("phone \(bad) points to topology entry \(phoneToEntry[bad]) of \(entries.count)", at: s.position)
+      }
       return HmmTopology(phones: phones, phoneToEntry: phoneToEntry, entries: entries, isHmm: isHmm)
     }
     return try readTextTopology(s)

@@ -127,7 +127,9 @@ public final class OutputStream {
     used = 0
   }
 
-  private func writeAll(_ p: UnsafeRawPointer, _ count: Int) throws {
+  private func writeAll(_ p: UnsafeRawPointer, _ count: Int) throws { try Self.writeAll(p, count, to: fd, name: name) }
+
+  private static func writeAll(_ p: UnsafeRawPointer, _ count: Int, to fd: Int32, name: String) throws {
     var done = 0
     while done < count {
       let n = Glibc.write(fd, p + done, count - done)
@@ -208,12 +210,7 @@ public final class OutputStream {
       let n = chunk.withUnsafeMutableBytes { Glibc.read(input, $0.baseAddress, $0.count) }
       if n == 0 { return }
       if n < 0 { if errno == EINTR { continue }; throw KaldiError("Failed to write '\(destination)' in place: \(systemError())") }
-      var done = 0
-      while done < n {
-        let w = chunk.withUnsafeBytes { Glibc.write(output, $0.baseAddress! + done, n - done) }
-        if w < 0 { if errno == EINTR { continue }; throw KaldiError("Failed to write '\(destination)' in place: \(systemError())") }
-        done += w
-      }
+      try chunk.withUnsafeBytes { try Self.writeAll($0.baseAddress!, n, to: output, name: destination) }
     }
   }
 

@@ -1,28 +1,23 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import KaldiBase
 
 /// Ticks at 1, 2, 2.5 or 5 × 10^k covering `low...high`, about `count` of them.
 func niceTicks(_ low: Double, _ high: Double, count: Int = 5, minimumStep: Double = 0) -> [Double] {
   let span = high > low ? high - low : max(abs(high), 1)
   let raw = max(span / Double(max(1, count)), minimumStep)
-  let magnitude = pow10(floorLog10(raw))
+  let magnitude = pow(10, floor(log10(raw)))
   let step = [1, 2, 2.5, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? 10 * magnitude
   let first = (low / step).rounded(.down) * step
   let last = (high / step).rounded(.up) * step
   return stride(from: first, through: last + step / 2, by: step).map { abs($0) < step * 1e-9 ? 0 : $0 }
 }
 
-private func floorLog10(_ v: Double) -> Int {
-  var e = 0, x = v
-  while x >= 10 { x /= 10; e += 1 }
-  while x < 1 && x > 0 { x *= 10; e -= 1 }
-  return e
-}
-
-private func pow10(_ e: Int) -> Double { e >= 0 ? (0..<e).reduce(1.0) { a, _ in a * 10 } : (0..<(-e)).reduce(1.0) { a, _ in a / 10 } }
-
 /// A tick label with no more digits than the step needs.
 func tickLabel(_ v: Double, step: Double) -> String {
-  let decimals = step >= 1 ? 0 : min(6, -floorLog10(step) + (step * pow10(-floorLog10(step)) == 2.5 ? 1 : 0))
+  let exponent = Int(floor(log10(step)))
+  let decimals = step >= 1 ? 0 : min(6, -exponent + (step / pow(10, Double(exponent)) == 2.5 ? 1 : 0))
   return formatFixed(v, decimals: decimals)
 }
 
