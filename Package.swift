@@ -29,6 +29,10 @@ let package = Package(
       name: "CSndFile", path: "Sources/CSndFile", pkgConfig: "sndfile",
       providers: [.apt(["libsndfile1-dev"]), .brew(["libsndfile"])]),
 
+    .systemLibrary(
+      name: "CMPI", path: "Sources/CMPI", pkgConfig: "ompi-c",
+      providers: [.apt(["libopenmpi-dev"]), .brew(["open-mpi"])]),
+
     // MARK: - Libraries
     .target(name: "KaldiBase"),
     // The event-driven products of spiking layers (AVX2/FMA chosen at run time).
@@ -48,7 +52,11 @@ let package = Package(
     .target(
       name: "AcousticModels", dependencies: ["KaldiBase", "KaldiMatrix", "KaldiIO", "CBLAS", "CSparse"],
       linkerSettings: [.linkedLibrary("m")]),
-    .target(name: "KaldiTools", dependencies: ["KaldiBase", "KaldiMatrix", "KaldiIO", "CBLAS", "Features", "Scoring", "Decoding", "AcousticModels", "Gmm"]),
+    // Data-parallel training over the ranks of an mpirun job.
+    .target(name: "MPIRuntime", dependencies: ["KaldiBase", "AcousticModels", "CMPI"]),
+    .target(
+      name: "KaldiTools",
+      dependencies: ["KaldiBase", "KaldiMatrix", "KaldiIO", "CBLAS", "Features", "Scoring", "Decoding", "AcousticModels", "Gmm", "MPIRuntime"]),
 
     // MARK: - The multi-call executable
     .executableTarget(name: "ksnn", dependencies: ["KaldiTools"]),
@@ -95,7 +103,7 @@ let package = Package(
       name: "ScoringTests", dependencies: ["TestSupport", "Scoring", "KaldiIO", "KaldiBase"],
       exclude: ["Fixtures"]),
     .testTarget(
-      name: "ToolTests", dependencies: ["TestSupport", "ksnn", "ksnn-server", "ksnn-client", "KaldiIO"],
+      name: "ToolTests", dependencies: ["TestSupport", "ksnn", "ksnn-server", "ksnn-client", "KaldiIO", "AcousticModels"],
       exclude: ["Fixtures"]),
   ],
   swiftLanguageModes: [.v6]

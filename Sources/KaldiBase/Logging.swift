@@ -14,6 +14,9 @@ public enum KaldiLog {
   /// `--verbose` level; `vlog(n, ...)` prints only when `n <= verbose`.
   /// Set once at start-up from the command line, before any concurrent work starts.
   nonisolated(unsafe) public static var verbose = 0
+  /// Only errors are printed (the other ranks of a data-parallel job, whose lines would repeat
+  /// rank 0's). Set once at start-up.
+  nonisolated(unsafe) public static var errorsOnly = false
   /// The version tag Kaldi prints in brackets after the program name.
   public static let versionTag = "ksnn"
 
@@ -60,6 +63,7 @@ public enum KaldiLog {
   private static func emit(
     _ severity: String, _ message: String, _ function: String, _ file: String, _ line: Int
   ) {
+    if errorsOnly && severity != "ERROR" { return }
     writeToStandardError(format(severity, message, function: function, file: file, line: line))
   }
 }

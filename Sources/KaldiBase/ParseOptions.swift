@@ -118,7 +118,7 @@ public final class ParseOptions {
       i += 1
     }
     KaldiLog.verbose = verbose.value
-    if printArgs.value {
+    if printArgs.value && !KaldiLog.errorsOnly {
       let line = ([programName] + arguments).map(Self.escape).joined(separator: " ") + " \n"
       writeToStandardError(line)
     }

@@ -15,6 +15,8 @@ public final class BatchNorm: ParameterOwner {
   private var normalized: [Float] = []
   private var inverseStd: [Float] = []
   private var rows = 0
+  /// Rows the batch statistics came from: this process's, or all processes' in data-parallel training.
+  private var statisticRows = 0
   private var usedBatchStatistics = false
 
   public init(features: Int, momentum: Float, name: String) {
@@ -33,16 +35,25 @@ public final class BatchNorm: ParameterOwner {
     precondition(x.count >= n * f)
     rows = n
     usedBatchStatistics = training
-    var mean = [Double](repeating: 0, count: f)
+    // The sums carry the row count along, so that a data-parallel group reduces both at once.
+    var mean = [Double](repeating: 0, count: f + 1)
     var variance = [Double](repeating: 0, count: f)
     if training {
+      mean[f] = Double(n)
       x.withUnsafeBufferPointer { xp in
         mean.withUnsafeMutableBufferPointer { mp in
           for r in 0..<n {
             let row = xp.baseAddress! + r * f
             for c in 0..<f { mp[c] += Double(row[c]) }
           }
-          for c in 0..<f { mp[c] /= Double(n) }
+        }
+      }
+      DataParallel.sum(&mean, training: true)
+      let total = Int(mean[f])
+      statisticRows = total
+      for c in 0..<f { mean[c] /= Double(total) }
+      x.withUnsafeBufferPointer { xp in
+        mean.withUnsafeMutableBufferPointer { mp in
           variance.withUnsafeMutableBufferPointer { vp in
             for r in 0..<n {
               let row = xp.baseAddress! + r * f
@@ -54,10 +65,11 @@ public final class BatchNorm: ParameterOwner {
           }
         }
       }
+      DataParallel.sum(&variance, training: true)
       let m = Double(momentum)
       for c in 0..<f {
-        let biased = variance[c] / Double(n)
-        let unbiased = n > 1 ? variance[c] / Double(n - 1) : biased
+        let biased = variance[c] / Double(total)
+        let unbiased = total > 1 ? variance[c] / Double(total - 1) : biased
         runningMean[c] = Float((1 - m) * Double(runningMean[c]) + m * mean[c])
         runningVar[c] = Float((1 - m) * Double(runningVar[c]) + m * unbiased)
         variance[c] = biased
@@ -69,7 +81,7 @@ public final class BatchNorm: ParameterOwner {
       }
     }
     inverseStd = (0..<f).map { Float(1 / (variance[$0] + Double(epsilon)).squareRoot()) }
-    let meanF = mean.map { Float($0) }
+    let meanF = mean.prefix(f).map { Float($0) }
     if normalized.count < n * f { normalized = .zeros(n * f) }
     x.withUnsafeMutableBufferPointer { xp in
       normalized.withUnsafeMutableBufferPointer { np in
@@ -96,56 +108,62 @@ public final class BatchNorm: ParameterOwner {
   /// Turns the output gradient `dy` (rows × features) into the input gradient, in place,
   /// accumulating the gradients of gamma and beta.
   public func backpropagate(_ dy: inout [Float]) {
-    let n = rows, f = features
-    var sumDy = [Float](repeating: 0, count: f)
-    var sumDyXhat = [Float](repeating: 0, count: f)
-    var scale = [Float](repeating: 0, count: f)
-    let batchStatistics = usedBatchStatistics
+    let f = features
+    // Σ dy and Σ dy·x̂ per feature over this process's rows: the gradients of beta and gamma.
+    var sums = [Double](repeating: 0, count: 2 * f)
+    columnSums(dy, into: &sums)
+    for c in 0..<f {
+      beta.grad[c] += Float(sums[c])
+      gamma.grad[c] += Float(sums[f + c])
+    }
+    let scale = (0..<f).map { gamma.value[$0] * inverseStd[$0] }
+    guard usedBatchStatistics else {
+      Self.scaleRows(&dy, rows: rows, by: scale)
+      return
+    }
+    // The input gradient needs the means over every row the statistics came from.
+    DataParallel.sum(&sums, training: true)
+    let means = sums.map { Float($0 / Double(statisticRows)) }
+    // dx = γ·σ⁻¹·(dy − mean(dy) − x̂·mean(dy·x̂))
     dy.withUnsafeMutableBufferPointer { dp in
       normalized.withUnsafeBufferPointer { np in
-        sumDy.withUnsafeMutableBufferPointer { s1 in
-          sumDyXhat.withUnsafeMutableBufferPointer { s2 in
-            scale.withUnsafeMutableBufferPointer { sc in
-              gamma.value.withUnsafeBufferPointer { g in
-                gamma.grad.withUnsafeMutableBufferPointer { gg in
-                  beta.grad.withUnsafeMutableBufferPointer { bg in
-                    inverseStd.withUnsafeBufferPointer { inv in
-                      let s1 = s1.baseAddress!, s2 = s2.baseAddress!, sc = sc.baseAddress!
-                      for r in 0..<n {
-                        let drow = dp.baseAddress! + r * f, nrow = np.baseAddress! + r * f
-                        for c in 0..<f {
-                          s1[c] += drow[c]
-                          s2[c] += drow[c] * nrow[c]
-                        }
-                      }
-                      for c in 0..<f {
-                        gg[c] += s2[c]
-                        bg[c] += s1[c]
-                        sc[c] = g[c] * inv[c]
-                      }
-                      if batchStatistics {
-                        // dx = γ·σ⁻¹·(dy − mean(dy) − x̂·mean(dy·x̂))
-                        let invN = 1 / Float(n)
-                        for c in 0..<f {
-                          s1[c] *= invN
-                          s2[c] *= invN
-                        }
-                        for r in 0..<n {
-                          let drow = dp.baseAddress! + r * f, nrow = np.baseAddress! + r * f
-                          for c in 0..<f { drow[c] = sc[c] * (drow[c] - s1[c] - nrow[c] * s2[c]) }
-                        }
-                      } else {
-                        for r in 0..<n {
-                          let drow = dp.baseAddress! + r * f
-                          for c in 0..<f { drow[c] *= sc[c] }
-                        }
-                      }
-                    }
-                  }
-                }
-              }
+        scale.withUnsafeBufferPointer { sc in
+          means.withUnsafeBufferPointer { m in
+            for r in 0..<rows {
+              let drow = dp.baseAddress! + r * f, nrow = np.baseAddress! + r * f
+              for c in 0..<f { drow[c] = sc[c] * (drow[c] - m[c] - nrow[c] * m[f + c]) }
             }
           }
+        }
+      }
+    }
+  }
+
+  /// Σ dy (first `features` values) and Σ dy·x̂ (the next) over the rows of the last pass.
+  private func columnSums(_ dy: [Float], into sums: inout [Double]) {
+    let f = features
+    dy.withUnsafeBufferPointer { dp in
+      normalized.withUnsafeBufferPointer { np in
+        sums.withUnsafeMutableBufferPointer { sp in
+          for r in 0..<rows {
+            let drow = dp.baseAddress! + r * f, nrow = np.baseAddress! + r * f
+            for c in 0..<f {
+              sp[c] += Double(drow[c])
+              sp[f + c] += Double(drow[c] * nrow[c])
+            }
+          }
+        }
+      }
+    }
+  }
+
+  private static func scaleRows(_ x: inout [Float], rows: Int, by scale: [Float]) {
+    let f = scale.count
+    x.withUnsafeMutableBufferPointer { xp in
+      scale.withUnsafeBufferPointer { sc in
+        for r in 0..<rows {
+          let row = xp.baseAddress! + r * f
+          for c in 0..<f { row[c] *= sc[c] }
         }
       }
     }

@@ -31,6 +31,8 @@ public final class MultiBitQuantizer: ParameterOwner {
       lo = min(lo, u[i])
       hi = max(hi, u[i])
     }
+    // In data-parallel training the range follows every process's values, as with one process.
+    DataParallel.group?.extremes(&lo, &hi)
     let m = momentum
     statistics[4] += 1
     let correction = 1 - powf(1 - m, statistics[4])

@@ -54,11 +54,12 @@ public final class OutputHead: ParameterOwner {
   }
 
   /// Cross-entropy of the last `propagate` against `targets` (−1 = frame not scored), averaged
-  /// over the scored frames; returns the loss and the hidden-activation gradient.
+  /// over the scored frames (of every process, in data-parallel training); returns the loss,
+  /// the number of scored frames and the hidden-activation gradient.
   public func backpropagate(targets: [Int32]) -> (loss: Double, frames: Int, inputGradient: [Float]) {
     let k = outputDim
     precondition(targets.count == rows)
-    let scored = targets.reduce(0) { $0 + ($1 >= 0 ? 1 : 0) }
+    let scored = Int(DataParallel.sum([Double(targets.reduce(0) { $0 + ($1 >= 0 ? 1 : 0) })])[0])
     var dz = [Float].zeros(rows * k)
     var loss = 0.0
     if scored > 0 {
@@ -76,7 +77,7 @@ public final class OutputHead: ParameterOwner {
           }
         }
       }
-      loss /= Double(scored)
+      loss = DataParallel.sum([loss])[0] / Double(scored)
     }
     norm.backpropagate(&dz)
     return (loss, scored, w.backpropagate(dz, input: input, rows: rows))

@@ -45,9 +45,12 @@ public class ProjectedLayer {
     input = x
     var z = w.apply(x, rows: steps * batch)
     norm.propagate(&z, rows: steps * batch, training: training)
-    mask = invertedMask
-      ? DropoutMask.inverted(batch: batch, hidden: hiddenDim, p: dropout, training: training, rng: &rng)
-      : DropoutMask.nonInverted(batch: batch, hidden: hiddenDim, p: dropout, training: training, rng: &rng)
+    // Masks are drawn for the whole minibatch; in data-parallel training this process keeps its rows.
+    let share = training ? DataParallel.share ?? (first: 0, total: batch) : (first: 0, total: batch)
+    let whole = invertedMask
+      ? DropoutMask.inverted(batch: share.total, hidden: hiddenDim, p: dropout, training: training, rng: &rng)
+      : DropoutMask.nonInverted(batch: share.total, hidden: hiddenDim, p: dropout, training: training, rng: &rng)
+    mask = share.total == batch ? whole : Array(whole[(share.first * hiddenDim)..<((share.first + batch) * hiddenDim)])
     return z
   }
 

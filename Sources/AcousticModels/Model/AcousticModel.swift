@@ -19,10 +19,11 @@ public struct SequenceBatch: Sendable {
     self.lengths = lengths
   }
 
-  /// Packs sequences (each frames × dim, row-major) and their targets, padding with zeros.
-  public init(sequences: [[Float]], targets: [[Int32]], dim: Int) {
+  /// Packs sequences (each frames × dim, row-major) and their targets, padding with zeros to
+  /// the longest of them or to `steps` frames if that is more.
+  public init(sequences: [[Float]], targets: [[Int32]], dim: Int, steps minimumSteps: Int = 0) {
     let lengths = sequences.map { $0.count / dim }
-    let steps = lengths.max() ?? 0, batch = sequences.count
+    let steps = max(lengths.max() ?? 0, minimumSteps), batch = sequences.count
     var x = [Float].zeros(steps * batch * dim)
     var y = [Int32](repeating: -1, count: steps * batch)
     for (b, seq) in sequences.enumerated() {
@@ -134,6 +135,22 @@ public final class AcousticModel: ParameterOwner {
       }
     }
     return sum.squareRoot()
+  }
+
+  /// Replaces every parameter gradient by its sum over a data-parallel group (one reduction of
+  /// all gradients together).
+  public func sumGradients(over group: any ProcessGroup) {
+    var all = [Float]()
+    visitParameters { all += $0.grad }
+    all.withUnsafeMutableBufferPointer { group.sum($0) }
+    var offset = 0
+    visitParameters { p in
+      let n = p.grad.count
+      p.grad.withUnsafeMutableBufferPointer { g in
+        for i in 0..<n { g[i] = all[offset + i] }
+      }
+      offset += n
+    }
   }
 
   /// Multiplies every parameter gradient by `factor`.

@@ -174,17 +174,21 @@ public final class Trainer {
       let progressStep = max(1, batches / 5)
       while batchInEpoch < batches {
         let slice = order[(batchInEpoch * options.batchSize)..<min(order.count, (batchInEpoch + 1) * options.batchSize)]
-        let batch = try makeBatch(Array(slice), from: train)
+        let batch = try makeShare(of: Array(slice))
         var rng = RandomSource(seed: mix(UInt64(options.seed), UInt64(epoch), UInt64(batchInEpoch) + 1))
         // The forward pass updates batch-norm and range statistics: keep them to undo a bad minibatch.
         let buffers = model.bufferValues()
         model.zeroGradients()
         let logProbs = model.propagate(batch, training: true, rng: &rng)
         let (loss, frames) = model.backpropagate(targets: batch.targets)
+        if let group = DataParallel.group { model.sumGradients(over: group) }
         let gradientNorm = model.gradientNorm()
+        KaldiLog.vlog(2, "Epoch \(epoch) minibatch \(batchInEpoch + 1): \(slice.count) chunks, \(frames) frames, loss \(loss), gradient norm \(gradientNorm)")
         // Overflowing inputs can leave the loss finite (batch norm divides them by an infinite
         // variance) and still ruin the running statistics.
-        guard loss.isFinite, gradientNorm.isFinite, model.buffersAreFinite() else {
+        // Every rank of a data-parallel group must take the same branch.
+        let buffersFinite = DataParallel.sum([model.buffersAreFinite() ? 0 : 1])[0] == 0
+        guard loss.isFinite, gradientNorm.isFinite, buffersFinite else {
           try skipMinibatch(slice, loss: loss, restoring: buffers)
           batchInEpoch += 1
           batchesRun += 1
@@ -199,7 +203,7 @@ public final class Trainer {
         adam.update(model)
         epochLoss += loss * Double(frames)
         epochFrames += frames
-        epochCorrect += correctFrames(logProbs, batch.targets)
+        epochCorrect += Int(DataParallel.sum([Double(correctFrames(logProbs, batch.targets))])[0])
         batchInEpoch += 1
         batchesRun += 1
         if batchInEpoch % progressStep == 0 || batchInEpoch == batches {
@@ -228,10 +232,10 @@ public final class Trainer {
       let improved = devError < bestDevError
       if improved {
         bestDevError = devError
-        try model.save(directory + "/best.mdl")
+        if writesFiles { try model.save(directory + "/best.mdl") }
       }
       if improved || !options.keepBest {
-        try model.save(directory + "/final.mdl")
+        if writesFiles { try model.save(directory + "/final.mdl") }
         finalDevMeasures = devMeasures
       } else {
         KaldiLog.log("Epoch \(epoch): dev accuracy below the best epoch's (\(formatG(100 * (1 - bestDevError), precision: 4))%); final.mdl stays that epoch's model (--keep-best)")
@@ -306,11 +310,25 @@ public final class Trainer {
     return measures
   }
 
-  func makeBatch(_ pieces: [Chunk], from data: FrameDataset) throws -> SequenceBatch {
+  func makeBatch(_ pieces: [Chunk], from data: FrameDataset, steps: Int = 0) throws -> SequenceBatch {
     try SequenceBatch(
       sequences: pieces.map { try data.features($0.utterance, $0.frames) },
-      targets: pieces.map { data.targets($0.utterance, $0.frames) }, dim: data.dim)
+      targets: pieces.map { data.targets($0.utterance, $0.frames) }, dim: data.dim, steps: steps)
   }
+
+  /// The training minibatch of `pieces`, or in data-parallel training this process's share of
+  /// it, padded to the whole minibatch's length so that batch norm sees the same rows as one
+  /// process would.
+  func makeShare(of pieces: [Chunk]) throws -> SequenceBatch {
+    guard let group = DataParallel.group else { return try makeBatch(pieces, from: train) }
+    let mine = DataParallel.shareOfBatch(pieces.count, rank: group.rank, size: group.size)
+    DataParallel.share = (mine.lowerBound, pieces.count)
+    let steps = pieces.map(\.frames.count).max() ?? 0
+    return try makeBatch(Array(pieces[mine]), from: train, steps: steps)
+  }
+
+  /// Whether this process writes models, checkpoints and the history (rank 0 of a group).
+  var writesFiles: Bool { (DataParallel.group?.rank ?? 0) == 0 }
 
   func correctFrames(_ logProbs: [Float], _ targets: [Int32]) -> Int {
     let k = model.config.outputDim
@@ -326,6 +344,7 @@ public final class Trainer {
   // MARK: - Checkpoints
 
   public func saveCheckpoint() throws {
+    guard writesFiles else { return }
     var file = ModelFile(model: model)
     file.metadata += [
       ("train.epoch", "\(epoch)"), ("train.batch", "\(batchInEpoch)"), ("train.learning-rate", "\(learningRate)"),
@@ -391,6 +410,7 @@ public final class Trainer {
   }
 
   func writeHistory() throws {
+    guard writesFiles else { return }
     var text = "epoch\tlearning_rate\tmax_length\ttrain_loss\ttrain_accuracy\tdev_loss\tdev_accuracy\tskipped_batches\n"
     for r in history {
       text += "\(r.epoch)\t\(r.learningRate)\t\(r.maxLength)\t\(r.trainLoss)\t\(r.trainAccuracy)\t\(r.devLoss)\t\(r.devAccuracy)\t\(r.skippedBatches)\n"

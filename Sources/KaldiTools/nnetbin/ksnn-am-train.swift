@@ -2,6 +2,7 @@ import AcousticModels
 import KaldiBase
 import KaldiIO
 import KaldiMatrix
+import MPIRuntime
 
 #if canImport(Glibc)
 import Glibc
@@ -18,11 +19,15 @@ public enum KsnnAmTrain: KaldiTool {
     curriculum and learning-rate halving on the dev frame error. Writes <exp-dir>/final.mdl,
     best.mdl, checkpoint.mdl (for --resume), history.tsv and measures.json; with --keep-best,
     final.mdl is the best dev epoch's model. Defaults are the paper's (v2, 2x550, Table 1 setup).
+    Started by mpirun, the ranks train one model data-parallel: each takes its share of every
+    minibatch and gradients and batch statistics are summed over all (the same model as one
+    process with the same --batch-size); rank 0 writes the files and the log.
 
     Usage:  ksnn-am-train [options] <train-feats-rspecifier> <train-targets-rspecifier> <dev-feats-rspecifier> <dev-targets-rspecifier> <exp-dir>
     e.g.: ksnn-am-train --config=recipes/conf/v2.conf --num-targets=1936 scp:data/train/feats.scp \\
             "ark:gunzip -c exp/tri3_ali/ali.*.gz | ali-to-pdf exp/tri3_ali/final.mdl ark:- ark:- |" \\
             scp:data/dev/feats.scp ark:exp/dev.pdf.ark exp/v2
+          mpirun -np 4 ksnn-am-train --config=recipes/conf/v2.conf ... (the same arguments)
     """
 
   /// Everything the command line sets: the model's shape and the training schedule.
@@ -32,6 +37,23 @@ public enum KsnnAmTrain: KaldiTool {
   }
 
   public static func main(_ invocation: Invocation) throws -> Int32 {
+    guard MPIProcessGroup.isLaunchedByMPI else { return try train(invocation) }
+    let group = try MPIProcessGroup()
+    DataParallel.group = group
+    KaldiLog.errorsOnly = group.rank > 0
+    do {
+      let status = try train(invocation, group: group)
+      group.finalize()
+      return status
+    } catch {
+      // The other ranks would wait forever in their next reduction.
+      KaldiLog.error("rank \(group.rank) of \(group.size): \(error)")
+      group.abort(status: 1)
+      throw error
+    }
+  }
+
+  static func train(_ invocation: Invocation, group: MPIProcessGroup? = nil) throws -> Int32 {
     let settings = Setting(Options())
     ModelConfig.register(invocation.options, settings, \.model)
     TrainingOptions.register(invocation.options, settings, \.training)
@@ -47,9 +69,11 @@ public enum KsnnAmTrain: KaldiTool {
 
     let checkpoint = resume.value ? try ModelFile.read(dir + "/checkpoint.mdl") : nil
     let expectedDim = checkpoint?.value("input-dim").flatMap { Int($0) }
-    let train = try FrameDataset(features: args[0], targets: args[1], cache: dir + "/.train.cache", expectedDim: expectedDim)
+    let rank = group.map { "\($0.rank)" } ?? ""
+    if let group { KaldiLog.log("Data-parallel training over \(group.size) MPI ranks") }
+    let train = try FrameDataset(features: args[0], targets: args[1], cache: dir + "/.train.cache" + rank, expectedDim: expectedDim)
     guard !train.utterances.isEmpty else { throw KaldiError("no usable training utterances in \(args[0]) with targets in \(args[1])") }
-    let dev = try FrameDataset(features: args[2], targets: args[3], cache: dir + "/.dev.cache", expectedDim: train.dim)
+    let dev = try FrameDataset(features: args[2], targets: args[3], cache: dir + "/.dev.cache" + rank, expectedDim: train.dim)
     KaldiLog.log("Training data: \(train.utterances.count) utterances, \(train.totalFrames) frames of dimension \(train.dim); dev: \(dev.utterances.count) utterances, \(dev.totalFrames) frames")
 
     let trainer: Trainer
@@ -72,6 +96,7 @@ public enum KsnnAmTrain: KaldiTool {
     try trainer.run()
     let measures = try trainer.finalMeasures()
     let json = measures.json(parameters: trainer.model.parameterCounts)
+    guard (group?.rank ?? 0) == 0 else { return 0 }
     try OutputStream.writeWhole(json, to: dir + "/measures.json")
     KaldiLog.log("Final dev frame accuracy \(formatG(100 * measures.frameAccuracy, precision: 4))%, cross-entropy \(formatG(measures.crossEntropy, precision: 5)); zero outputs per layer \(measures.zeroPercent.map { formatG($0, precision: 4) }.joined(separator: " "))%")
     writeToStandardError(json)
