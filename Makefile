@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 SWIFT ?= swift
 # Debian packages the build, the tests and the recipes need.
-DEBIAN_PACKAGES := pkg-config libopenblas-dev libfftw3-dev libsndfile1-dev libopenmpi-dev openmpi-bin libfst-tools gzip sox espeak-ng flac perl jq \
+DEBIAN_PACKAGES := pkg-config libopenblas-dev libfftw3-dev libsndfile1-dev libopenmpi-dev openmpi-bin time libfst-tools gzip sox espeak-ng flac perl jq \
   festival festvox-kallpc16k festvox-kdlpc16k flite
 RELEASE_BIN := .build/release/ksnn
 

@@ -107,4 +107,32 @@ import Testing
     let back = try relativeDifference(ws.path + "/back/final.mdl", ws.path + "/one/final.mdl")
     #expect(back < 1e-5)
   }
+
+  /// A recipe trains over MPI with `steps/train_am.sh --mpi-ranks 2`: one log from rank 0, the
+  /// model the same as one process trains.
+  @Test func trainAmStepRunsModelsOverMPI() throws {
+    let ws = try workspace()
+    let repository = AcousticModelToolTests.repository
+    try FileManager.default.createDirectory(atPath: ws.path + "/bin", withIntermediateDirectories: true)
+    try FileManager.default.createSymbolicLink(atPath: ws.path + "/bin/ksnn-am-train", withDestinationPath: Ksnn.binary)
+    for set in ["train", "dev"] {
+      try FileManager.default.createDirectory(atPath: ws.path + "/" + set, withIntermediateDirectories: true)
+      let copy = try Ksnn.run(["copy-feats", "ark,t:\(set).feats.txt", "ark,scp:\(set).ark,\(set)/feats_cmvn.scp"], in: ws.path)
+      #expect(copy.status == 0)
+    }
+    let opts = (Self.defaults + ["--architecture=lstm"]).joined(separator: " ")
+    let step = """
+      export PATH=$PWD/bin:$PATH OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+      timeout 300 bash \(repository)/recipes/steps/train_am.sh --models lstm --train-opts "\(opts)" \\
+        --mpi-ranks 2 --mpirun-opts --oversubscribe 4 train ark,t:train.ali.txt dev ark,t:dev.ali.txt exp
+      """
+    let run = try Ksnn.sh(step, in: ws.path)
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(run.stdoutText.contains("lstm: 3 epochs"), "\(run.stdoutText)")
+    let log = try ws.text("exp/lstm/log/train.log")
+    #expect(log.contains("Data-parallel training over 2 MPI ranks"))
+    try train(ws, ranks: nil, ["--architecture=lstm", "--config=\(repository)/recipes/conf/lstm.conf"], into: "one")
+    let difference = try relativeDifference(ws.path + "/exp/lstm/final.mdl", ws.path + "/one/final.mdl")
+    #expect(difference < 1e-5)
+  }
 }

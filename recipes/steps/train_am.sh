@@ -2,10 +2,12 @@
 # Trains each listed acoustic model with ksnn-am-train from recipes/conf/<model>.conf (plus
 # --train-opts), into <exp>/<model>, or with --seeds "1234 5678 ..." once per seed into
 # <exp>/<model>_s<seed>; a model whose .done exists is skipped unless --force true. --nj N
-# trains N models at a time (ksnn-am-train uses one core; their epoch lines interleave, each
-# named by its model).
+# trains N models at a time (their epoch lines interleave, each named by its model). Each model
+# uses --num-threads BLAS threads, or with --mpi-ranks N trains data-parallel over N MPI ranks
+# (mpirun -np N $mpirun_opts ksnn-am-train ...; the same model as one process).
 #
 # Usage: steps/train_am.sh [--models "lstm gru snn v1 v2"] [--train-opts "..."] [--splice 0] [--seeds ""] [--force false] [--nj 1]
+#          [--num-threads 1] [--mpi-ranks 0] [--mpirun-opts ""]
 #          <num-targets> <train-data> <train-targets-rspecifier> <dev-data> <dev-targets-rspecifier> <exp>
 #  e.g.: steps/train_am.sh --models "v2" 144 data/train ark:exp/targets/train.ark data/dev ark:exp/targets/dev.ark exp
 set -euo pipefail
@@ -15,9 +17,18 @@ splice=0            # input context (utils/am_feats.sh); decode with the same va
 seeds=
 force=false
 nj=1
+num_threads=1       # BLAS threads of each ksnn-am-train process
+mpi_ranks=0         # N > 0: each model trains over N MPI ranks (mpirun -np N)
+mpirun_opts=        # e.g. "--oversubscribe" or "--hostfile hosts"
 . "$(dirname "$0")/../utils/parse_options.sh"
 [ $# -eq 6 ] || { echo "Usage: $0 [--models LIST] [--train-opts OPTS] [--splice N] [--seeds LIST] [--force BOOL] [--nj N] <num-targets> <train-data> <train-targets> <dev-data> <dev-targets> <exp>" >&2; exit 1; }
 case $nj in ''|*[!0-9]*|0) echo "$0: --nj must be a positive integer, got '$nj'" >&2; exit 1 ;; esac
+case $mpi_ranks in ''|*[!0-9]*) echo "$0: --mpi-ranks must be a non-negative integer, got '$mpi_ranks'" >&2; exit 1 ;; esac
+launcher=
+if [ $mpi_ranks -gt 0 ]; then
+  command -v mpirun > /dev/null || { echo "$0: --mpi-ranks $mpi_ranks needs mpirun (Debian: openmpi-bin)" >&2; exit 1; }
+  launcher="mpirun -np $mpi_ranks $mpirun_opts"
+fi
 npdf=$1 train=$2 train_targets=$3 dev=$4 dev_targets=$5 exp=$6
 utils=$(dirname "$(readlink -f "$0")")/../utils
 train_feats=$($utils/am_feats.sh $train $splice)
@@ -27,7 +38,7 @@ confs=$(cd "$(dirname "$(readlink -f "$0")")/../conf" && pwd)
 # corpus takes minutes to hours). pipefail makes a training failure the pipeline's status.
 train_one() {  # train_one <name> <config> <dir> <opts>
   local name=$1 conf=$2 dir=$3 opts=$4
-  ksnn-am-train --config=$conf $opts --num-targets=$npdf \
+  $launcher ksnn-am-train --config=$conf $opts --num-threads=$num_threads --num-targets=$npdf \
     "$train_feats" "$train_targets" "$dev_feats" "$dev_targets" $dir 2>&1 \
     | tee $dir/log/train.log \
     | awk -v m=$name '/Epoch [0-9]+ done:/ { sub(/^LOG .*[)] /, ""); print "    " m ": " $0; fflush() }' \

@@ -5,16 +5,15 @@ import KaldiBase
 import KaldiIO
 import KaldiMatrix
 
-/// Utterances with frame targets for training: features are copied once into a private
-/// cache file and read back per minibatch, so memory stays bounded whatever the corpus size
-/// (and any rspecifier works, pipes included). Targets (4 bytes a frame) stay in memory.
+/// Utterances with frame targets for training: features and targets are copied once into
+/// private cache files and read back per minibatch, so memory stays bounded whatever the corpus
+/// size (a few dozen bytes per utterance; any rspecifier works, pipes included).
 public final class FrameDataset {
   public struct Utterance: Sendable {
     public let key: String
     public let frames: Int
-    /// Offset of its first frame in the cache, in frames.
+    /// Offset of its first frame in the caches, in frames.
     let firstFrame: Int
-    let targets: [Int32]
   }
 
   public private(set) var dim: Int
@@ -23,6 +22,8 @@ public final class FrameDataset {
   public private(set) var maxTarget: Int32 = -1
   private let cachePath: String
   private let fd: Int32
+  /// The targets' cache: int32 per frame, at the same frame offsets as the features.
+  private let targetsFd: Int32
 
   /// Reads all of `featuresRspecifier`, pairing each utterance with its targets. Utterances
   /// without targets, with a different number of targets than frames, or with NaN/Inf
@@ -35,6 +36,13 @@ public final class FrameDataset {
     let fd = open(cache, O_RDWR | O_CREAT | O_TRUNC, 0o644)
     self.fd = fd
     guard fd >= 0 else { throw KaldiError("cannot create feature cache \(cache): \(String(cString: strerror(errno)))") }
+    let targetsFd = open(cache + ".targets", O_RDWR | O_CREAT | O_TRUNC, 0o644)
+    self.targetsFd = targetsFd
+    guard targetsFd >= 0 else {
+      close(fd)
+      unlink(cache)
+      throw KaldiError("cannot create target cache \(cache).targets: \(String(cString: strerror(errno)))")
+    }
     self.dim = expectedDim ?? 0
     var dim = expectedDim ?? -1
     var written = 0
@@ -64,15 +72,9 @@ public final class FrameDataset {
         continue
       }
       if m.rows == 0 { continue }
-      try m.data.withUnsafeBytes { raw in
-        var done = 0
-        while done < raw.count {
-          let n = pwrite(fd, raw.baseAddress! + done, raw.count - done, off_t(written * dim * 4 + done))
-          guard n > 0 else { throw KaldiError("cannot write feature cache \(cache): \(String(cString: strerror(errno)))") }
-          done += n
-        }
-      }
-      utterances.append(Utterance(key: key, frames: m.rows, firstFrame: written, targets: y))
+      try m.data.withUnsafeBytes { try Self.write($0, to: fd, at: written * dim * 4, cache) }
+      try y.withUnsafeBytes { try Self.write($0, to: targetsFd, at: written * 4, cache + ".targets") }
+      utterances.append(Utterance(key: key, frames: m.rows, firstFrame: written))
       maxTarget = max(maxTarget, y.max() ?? -1)
       written += m.rows
     }
@@ -86,6 +88,26 @@ public final class FrameDataset {
   deinit {
     close(fd)
     unlink(cachePath)
+    close(targetsFd)
+    unlink(cachePath + ".targets")
+  }
+
+  private static func write(_ raw: UnsafeRawBufferPointer, to fd: Int32, at offset: Int, _ path: String) throws {
+    var done = 0
+    while done < raw.count {
+      let n = pwrite(fd, raw.baseAddress! + done, raw.count - done, off_t(offset + done))
+      guard n > 0 else { throw KaldiError("cannot write cache \(path): \(String(cString: strerror(errno)))") }
+      done += n
+    }
+  }
+
+  private func read(_ raw: UnsafeMutableRawBufferPointer, from fd: Int32, at offset: Int, _ what: String, of index: Int) throws {
+    var done = 0
+    while done < raw.count {
+      let n = pread(fd, raw.baseAddress! + done, raw.count - done, off_t(offset + done))
+      guard n > 0 else { throw KaldiError("cannot read the \(what) cache of \(cachePath) for utterance \(utterances[index].key)") }
+      done += n
+    }
   }
 
   public var totalFrames: Int { utterances.reduce(0) { $0 + $1.frames } }
@@ -94,19 +116,16 @@ public final class FrameDataset {
   public func features(_ index: Int, _ range: Range<Int>) throws -> [Float] {
     let u = utterances[index]
     var out = [Float](repeating: 0, count: range.count * dim)
-    try out.withUnsafeMutableBytes { raw in
-      var done = 0
-      let base = (u.firstFrame + range.lowerBound) * dim * 4
-      while done < raw.count {
-        let n = pread(fd, raw.baseAddress! + done, raw.count - done, off_t(base + done))
-        guard n > 0 else { throw KaldiError("cannot read feature cache \(cachePath) for utterance \(u.key)") }
-        done += n
-      }
-    }
+    try out.withUnsafeMutableBytes { try read($0, from: fd, at: (u.firstFrame + range.lowerBound) * dim * 4, "feature", of: index) }
     return out
   }
 
-  public func targets(_ index: Int, _ range: Range<Int>) -> [Int32] { Array(utterances[index].targets[range]) }
+  /// Targets of frames [start, end) of utterance `index`.
+  public func targets(_ index: Int, _ range: Range<Int>) throws -> [Int32] {
+    var out = [Int32](repeating: 0, count: range.count)
+    try out.withUnsafeMutableBytes { try read($0, from: targetsFd, at: (utterances[index].firstFrame + range.lowerBound) * 4, "target", of: index) }
+    return out
+  }
 }
 
 /// A piece of an utterance that goes into a minibatch as one sequence.

@@ -31,6 +31,9 @@ public struct TrainingOptions: Sendable {
   /// scheduler ends on its last accepted epoch; otherwise the last epoch's (PyTorch-Kaldi, the
   /// paper). Training itself runs the same either way.
   public var keepBest = false
+  /// An epoch ends after this many minibatches (0: when the data is used up), for quick checks
+  /// and benchmarks on large sets.
+  public var maxBatchesPerEpoch = 0
 
   public init() {}
 
@@ -59,6 +62,9 @@ public struct TrainingOptions: Sendable {
     po.register(
       "keep-best", s, k.appending(path: \.keepBest),
       "final.mdl is the model of the epoch with the best dev frame accuracy (as Kaldi nnet1's scheduler keeps its last accepted epoch); false: the last epoch's, as the paper")
+    po.register(
+      "max-batches-per-epoch", s, k.appending(path: \.maxBatchesPerEpoch),
+      "End each epoch after this many minibatches (0 = use all the data; for quick checks and benchmarks)")
   }
 
   /// Checks ranges; the error names the offending option.
@@ -70,6 +76,7 @@ public struct TrainingOptions: Sendable {
       throw KaldiError.usage("--max-grad-norm must be a finite non-negative number, got \(maxGradientNorm)")
     }
     guard maxConsecutiveSkips > 0 else { throw KaldiError.usage("--max-consecutive-skips must be positive") }
+    guard maxBatchesPerEpoch >= 0 else { throw KaldiError.usage("--max-batches-per-epoch must not be negative") }
     _ = try LengthSchedule(lengthSchedule)
   }
 }
@@ -167,11 +174,14 @@ public final class Trainer {
       var order = chunks(of: train, maxLength: maxLength)
       var shuffler = RandomSource(seed: mix(UInt64(options.seed), UInt64(epoch), 0xC0FFEE))
       order.shuffle(using: &shuffler)
-      let batches = (order.count + options.batchSize - 1) / options.batchSize
+      let allBatches = (order.count + options.batchSize - 1) / options.batchSize
+      let batches = options.maxBatchesPerEpoch > 0 ? min(allBatches, options.maxBatchesPerEpoch) : allBatches
       if batchInEpoch == 0 {
-        KaldiLog.log("Epoch \(epoch)/\(options.epochs): \(order.count) chunks of at most \(maxLength) frames in \(batches) minibatches, learning rate \(learningRate)")
+        KaldiLog.log("Epoch \(epoch)/\(options.epochs): \(order.count) chunks of at most \(maxLength) frames in \(allBatches) minibatches, learning rate \(learningRate)\(batches < allBatches ? "; the first \(batches) of them (--max-batches-per-epoch)" : "")")
       }
       let progressStep = max(1, batches / 5)
+      // Training speed of this process's part of the epoch (a resumed epoch counts from the resume).
+      let epochStart = monotonicSeconds(), framesBefore = epochFrames
       while batchInEpoch < batches {
         let slice = order[(batchInEpoch * options.batchSize)..<min(order.count, (batchInEpoch + 1) * options.batchSize)]
         let batch = try makeShare(of: Array(slice))
@@ -214,6 +224,8 @@ public final class Trainer {
         }
         if let stop = stopAfterBatches, batchesRun >= stop { return }
       }
+      let seconds = monotonicSeconds() - epochStart
+      KaldiLog.log("Epoch \(epoch): trained on \(epochFrames - framesBefore) frames in \(formatG(seconds, precision: 4)) s, \(formatG(Double(epochFrames - framesBefore) / max(seconds, 1e-9), precision: 5)) frames/s")
       let devMeasures = try evaluate(dev)
       lastDevMeasures = devMeasures
       let devError = 1 - devMeasures.frameAccuracy
@@ -313,7 +325,7 @@ public final class Trainer {
   func makeBatch(_ pieces: [Chunk], from data: FrameDataset, steps: Int = 0) throws -> SequenceBatch {
     try SequenceBatch(
       sequences: pieces.map { try data.features($0.utterance, $0.frames) },
-      targets: pieces.map { data.targets($0.utterance, $0.frames) }, dim: data.dim, steps: steps)
+      targets: pieces.map { try data.targets($0.utterance, $0.frames) }, dim: data.dim, steps: steps)
   }
 
   /// The training minibatch of `pieces`, or in data-parallel training this process's share of

@@ -178,10 +178,3 @@ struct OnlineTimingStats {
     }
   }
 }
-
-/// Seconds on the monotonic clock (for timing, not dates).
-func monotonicSeconds() -> Double {
-  var t = timespec()
-  clock_gettime(CLOCK_MONOTONIC, &t)
-  return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
-}

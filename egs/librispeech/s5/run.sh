@@ -12,6 +12,7 @@
 #
 # Usage: ./run.sh --corpus <dir holding LibriSpeech/> [--lexicon FILE] [--lm ARPA] [--stage N] [--stop-stage N]
 #                 [--models "lstm gru snn v1 v2"] [--train-opts "..."] [--align-opts "..."] [--realign-iters N] [--totgauss N] [--splice N] [--seeds "1234 5678"] [--feats-dir DIR] [--speed-perturb true]
+#                 [--num-threads N] [--mpi-ranks N [--mpirun-opts "..."]]
 # --splice N gives every network (the aligner too) +-N frames of input context (default 0);
 # --feats-dir DIR takes a Kaldi system's features, DIR/<set>/feats.scp, instead of fbank.
 set -euo pipefail
@@ -34,6 +35,9 @@ graph_dir=
 min_lmwt=4           # the paper's LibriSpeech scoring range (acoustic scale 1/LMWT)
 max_lmwt=23
 nj=2                # parallel jobs: feature extraction, models trained at a time
+num_threads=1       # BLAS threads of each training process
+mpi_ranks=0         # N > 0: each model trains data-parallel over N MPI ranks (steps/train_am.sh)
+mpirun_opts=        # extra mpirun options, e.g. --oversubscribe
 speed_perturb=false # true: the networks train on the training set at speeds 0.9, 1.0 and 1.1
                     # (Kaldi's 3-way speed perturbation), aligned by the monophone GMM
 . ./path.sh
@@ -159,6 +163,7 @@ fi
 if run_stage 4; then
   log "Stage 4: training $models"
   steps/train_am.sh --models "$models" --train-opts "$train_opts" --splice $splice --seeds "$seeds" --force $(forced_at 4) --nj $nj \
+    --num-threads $num_threads --mpi-ranks $mpi_ranks --mpirun-opts "$mpirun_opts" \
     $(num_pdfs) $train ark:exp/targets/train.ark $dev ark:exp/targets/dev.ark exp
 fi
 

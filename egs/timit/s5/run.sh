@@ -15,7 +15,7 @@
 # Usage: ./run.sh --timit <TIMIT root> [--stage N] [--stop-stage N] [--models "lstm gru snn v1 v2"]
 #                 [--train-opts "--epochs=24 ..."] [--splice N] [--seeds "1234 5678"] [--speed-perturb true]
 #                 [--realign-iters N] [--align-opts "..."] [--dev-spk-list FILE --test-spk-list FILE]
-#                 [--feats-dir DIR] [--ali-dir DIR [--dev-ali-dir DIR] --graph-dir DIR]
+#                 [--feats-dir DIR] [--ali-dir DIR [--dev-ali-dir DIR] --graph-dir DIR] [--num-threads N] [--mpi-ranks N [--mpirun-opts "..."]]
 # --feats-dir DIR takes a Kaldi system's features, DIR/{train,dev,test}/feats.scp (the paper
 # uses tri3's fMLLR features, data-fmllr-tri3), instead of computing fbank; CMVN as before.
 # --splice N gives every model +-N frames of context (default 0, the paper's cw_left =
@@ -43,6 +43,9 @@ max_lmwt=10
 dev_spk_list=conf/dev_spk.list     # the dev speakers (a look-alike corpus brings its own: <out>/conf/dev_spk.list)
 test_spk_list=conf/test_spk.list   # the core test speakers
 nj=2                # parallel jobs: feature extraction, models trained at a time
+num_threads=1       # BLAS threads of each training process
+mpi_ranks=0         # N > 0: each model trains data-parallel over N MPI ranks (steps/train_am.sh)
+mpirun_opts=        # extra mpirun options, e.g. --oversubscribe
 . ./path.sh
 . utils/parse_options.sh
 [ -n "$timit" ] || { echo "Usage: $0 --timit <TIMIT root> [options] (see the header of $0)" >&2; exit 1; }
@@ -140,6 +143,7 @@ fi
 if run_stage 4; then
   log "Stage 4: training $models"
   steps/train_am.sh --models "$models" --train-opts "$train_opts" --splice $splice --seeds "$seeds" --force $(forced_at 4) --nj $nj \
+    --num-threads $num_threads --mpi-ranks $mpi_ranks --mpirun-opts "$mpirun_opts" \
     $(num_pdfs) $train ark:exp/targets/train.ark data/dev ark:exp/targets/dev.ark exp
 fi
 
