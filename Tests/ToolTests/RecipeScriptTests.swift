@@ -160,21 +160,6 @@ import Testing
     #expect(mapped.stdoutText == "u 4 1\n" && mapped.stderr.contains("replaced 1 instances"))
   }
 
-  @Test func runPlRunsJobArraysWithKaldiLogsAndExitStatus() throws {
-    let dir = try dataDir()
-    defer { try? FileManager.default.removeItem(atPath: dir) }
-    let ok = try sh("$U/run.pl JOB=1:3 log/echo.JOB.log echo job JOB \\| tr a-z A-Z", in: dir)
-    #expect(ok.status == 0, "\(ok.stderr)")
-    for j in 1...3 {
-      let log = try read(dir + "/log/echo.\(j).log")
-      #expect(log.hasPrefix("# echo job \(j) | tr a-z A-Z"))
-      #expect(log.contains("\nJOB \(j)\n") && log.contains("# Ended (code 0)"))
-    }
-    let bad = try sh("$U/run.pl JOB=1:2 log/f.JOB.log test JOB -eq 1", in: dir)
-    #expect(bad.status == 1 && bad.stderr.contains("1 / 2 failed, log is in log/f.*.log"))
-    #expect(try read(dir + "/log/f.2.log").contains("# Ended (code 1)"))
-  }
-
   @Test func parseOptionsSetsDeclaredVariablesAndRejectsOthers() throws {
     let dir = try dataDir()
     defer { try? FileManager.default.removeItem(atPath: dir) }
