@@ -7,7 +7,7 @@
 # newer than the model, unless --force true.
 #
 # Usage: steps/decode_am.sh [--min-lmwt 1] [--max-lmwt 10] [--word-ins-penalty 0.0,0.5,1.0] [--nj 2]
-#          [--acwt A] [--phone-map FILE] [--decode-config conf/decode.config] [--splice 0] [--force false]
+#          [--acwt A] [--phone-map FILE] [--decode-config conf/decode.config] [--splice 0] [--force false] [--cmd run.pl]
 #          <am-dir> <transition-model> <graph-dir> <counts> <data-dir> <decode-dir>
 #  e.g.: steps/decode_am.sh --phone-map conf/phones.60-48-39.map exp/v2 exp/mono/final.mdl exp/mono/graph \
 #          exp/targets/train_pdf.counts data/test exp/v2/decode_test
@@ -16,6 +16,7 @@ min_lmwt=1
 max_lmwt=10
 word_ins_penalty=0.0,0.5,1.0   # as Kaldi's local/score.sh
 nj=2                # lattice generation jobs
+cmd=run.pl          # how the jobs run (utils/run.pl, utils/slurm.pl [options]); the forward pass is one job
 acwt=               # acoustic scale of the search (only pruning depends on it); default: the
                     # geometric middle of the scored range, 1/sqrt(min_lmwt*max_lmwt)
 phone_map=
@@ -26,14 +27,17 @@ force=false
 [ $# -eq 6 ] || { echo "Usage: $0 [options] <am-dir> <transition-model> <graph-dir> <counts> <data-dir> <decode-dir>" >&2; exit 1; }
 am=$1 model=$2 graph=$3 counts=$4 data=$5 dir=$6
 utils=$(dirname "$(readlink -f "$0")")/../utils
+export PATH=$PATH:$utils
 if [ -f $dir/.done ] && [ $dir/.done -nt $am/final.mdl ] && [ $force = false ]; then
   echo "  $(basename $am) on $(basename $data): already scored: $(cat $dir/scoring_kaldi/best_wer)"; exit 0
 fi
 rm -f $dir/.done
 mkdir -p $dir/log
-ksnn-am-forward --class-frame-counts=$counts --prior-floor=$($utils/prior_floor.sh $counts) --measures=$dir/measures.json \
-  $am/final.mdl "$($utils/am_feats.sh $data $splice)" ark,scp:$dir/loglikes.ark,$dir/loglikes.scp 2> $dir/log/forward.log
+$cmd $dir/log/forward.log \
+  ksnn-am-forward --class-frame-counts=$counts --prior-floor=$($utils/prior_floor.sh $counts) --measures=$dir/measures.json \
+    $am/final.mdl "$($utils/am_feats.sh $data $splice)" ark,scp:$dir/loglikes.ark,$dir/loglikes.scp \
+  || { echo "$0: ksnn-am-forward failed; see $dir/log/forward.log" >&2; exit 1; }
 $(dirname "$0")/decode_mapped.sh ${phone_map:+--phone-map $phone_map} ${acwt:+--acwt $acwt} ${decode_config:+--decode-config $decode_config} \
-  --nj $nj --min-lmwt $min_lmwt --max-lmwt $max_lmwt --word-ins-penalty $word_ins_penalty $model $graph $data $dir
+  --nj $nj --cmd "$cmd" --min-lmwt $min_lmwt --max-lmwt $max_lmwt --word-ins-penalty $word_ins_penalty $model $graph $data $dir
 touch $dir/.done
 echo "  $(basename $am) on $(basename $data): $(cat $dir/scoring_kaldi/best_wer)"

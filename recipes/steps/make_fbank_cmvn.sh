@@ -7,9 +7,10 @@
 # fMLLR features (data-fmllr-tri3/<set>/feats.scp), as the paper trains on; utterances they
 # lack are dropped, with a count on stderr.
 #
-# Usage: steps/make_fbank_cmvn.sh [--nj N] [--fbank-config conf/fbank.conf] [--feats-scp FILE] <data-dir> <log-dir> <feat-dir>
+# Usage: steps/make_fbank_cmvn.sh [--nj N] [--cmd run.pl] [--fbank-config conf/fbank.conf] [--feats-scp FILE] <data-dir> <log-dir> <feat-dir>
 set -euo pipefail
 nj=2
+cmd=run.pl
 fbank_config=conf/fbank.conf
 feats_scp=
 echo "$0 $*"
@@ -29,7 +30,7 @@ if [ -n "$feats_scp" ]; then
   [ -s $data/feats.scp ] || { echo "$0: $feats_scp has none of the utterances of $data/utt2spk (different utterance-ids?)" >&2; exit 1; }
   rm -f $data/utt2num_frames   # belongs to the features it replaces
 else
-  $steps/make_fbank.sh --nj $nj --fbank-config $fbank_config $data $logdir $featdir > $logdir/make_fbank.log
+  $steps/make_fbank.sh --nj $nj --cmd "$cmd" --fbank-config $fbank_config $data $logdir $featdir > $logdir/make_fbank.log
 fi
 # As Kaldi recipes do after feature extraction: utterances whose audio failed are dropped
 # everywhere (the log says which), instead of failing later in training.

@@ -12,7 +12,7 @@
 #
 # Usage: ./run.sh --corpus <dir holding LibriSpeech/> [--lexicon FILE] [--lm ARPA] [--stage N] [--stop-stage N]
 #                 [--models "lstm gru snn v1 v2"] [--train-opts "..."] [--align-opts "..."] [--realign-iters N] [--totgauss N] [--splice N] [--seeds "1234 5678"] [--feats-dir DIR] [--speed-perturb true]
-#                 [--num-threads N] [--mpi-ranks N [--mpirun-opts "..."]]
+#                 [--num-threads N] [--mpi-ranks N [--mpirun-opts "..."]] [--cmd utils/slurm.pl]
 # --splice N gives every network (the aligner too) +-N frames of input context (default 0);
 # --feats-dir DIR takes a Kaldi system's features, DIR/<set>/feats.scp, instead of fbank.
 set -euo pipefail
@@ -34,7 +34,9 @@ dev_ali_dir=
 graph_dir=
 min_lmwt=4           # the paper's LibriSpeech scoring range (acoustic scale 1/LMWT)
 max_lmwt=23
-nj=2                # parallel jobs: feature extraction, models trained at a time
+nj=2                # parallel jobs: feature extraction, models trained at a time, lattice generation
+. ./cmd.sh          # decode_cmd: run.pl here, utils/slurm.pl on a cluster
+cmd=$decode_cmd     # how feature extraction and decoding jobs run (--cmd utils/slurm.pl)
 num_threads=1       # BLAS threads of each training process
 mpi_ranks=0         # N > 0: each model trains data-parallel over N MPI ranks (steps/train_am.sh)
 mpirun_opts=        # extra mpirun options, e.g. --oversubscribe
@@ -99,13 +101,13 @@ fi
 if run_stage 2; then
   log "Stage 2: $([ -n "$feats_dir" ] && echo "features from $feats_dir" || echo "40-dim fbank"), per-speaker CMVN"
   for set in $sets; do
-    steps/make_fbank_cmvn.sh --nj $nj --fbank-config conf/fbank.conf ${feats_dir:+--feats-scp $feats_dir/$set/feats.scp} \
+    steps/make_fbank_cmvn.sh --nj $nj --cmd "$cmd" --fbank-config conf/fbank.conf ${feats_dir:+--feats-scp $feats_dir/$set/feats.scp} \
       data/$set exp/make_fbank/$set fbank > /dev/null
   done
   if [ "$speed_perturb" = true ]; then
     for f in 0.9 1.1; do utils/data/perturb_data_dir_speed.sh $f data/train_clean_100 data/train_clean_100_sp$f > /dev/null; done
     utils/combine_data.sh $train data/train_clean_100 data/train_clean_100_sp0.9 data/train_clean_100_sp1.1 > /dev/null
-    steps/make_fbank_cmvn.sh --nj $nj --fbank-config conf/fbank.conf $train exp/make_fbank/train_clean_100_sp fbank > /dev/null
+    steps/make_fbank_cmvn.sh --nj $nj --cmd "$cmd" --fbank-config conf/fbank.conf $train exp/make_fbank/train_clean_100_sp fbank > /dev/null
   fi
   log "  $(feat-to-len --print-args=false scp:$train/feats.scp 2> exp/feat_to_len.log) training frames$([ "$speed_perturb" = true ] && echo " (speeds 0.9, 1.0, 1.1)")"
   touch exp/.done.2
@@ -175,7 +177,7 @@ if run_stage 5; then
     for set in dev_clean test_clean; do
       d=exp/mono_gmm/decode_${set%_clean}
       if [ -f $d/.done ] && [ $d/.done -nt exp/mono_gmm/final.mdl ] && [ $(forced_at 5) = false ]; then continue; fi
-      steps/decode.sh --nj $nj --min-lmwt $min_lmwt --max-lmwt $max_lmwt --decode-config conf/decode.config \
+      steps/decode.sh --nj $nj --cmd "$cmd" --min-lmwt $min_lmwt --max-lmwt $max_lmwt --decode-config conf/decode.config \
         $graph data/mfcc/$set $d
       touch $d/.done
     done
@@ -184,7 +186,7 @@ if run_stage 5; then
     ams=$(utils/am_dirs.sh exp $m "$seeds")
     for am in $ams; do
       for set in dev_clean test_clean; do
-        steps/decode_am.sh --nj $nj --min-lmwt $min_lmwt --max-lmwt $max_lmwt \
+        steps/decode_am.sh --nj $nj --cmd "$cmd" --min-lmwt $min_lmwt --max-lmwt $max_lmwt \
           --decode-config conf/decode.config --splice $splice --force $(forced_at 5) \
           $am $model $graph exp/targets/train_pdf.counts data/$set $am/decode_${set%_clean}
       done

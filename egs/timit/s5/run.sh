@@ -15,7 +15,7 @@
 # Usage: ./run.sh --timit <TIMIT root> [--stage N] [--stop-stage N] [--models "lstm gru snn v1 v2"]
 #                 [--train-opts "--epochs=24 ..."] [--splice N] [--seeds "1234 5678"] [--speed-perturb true]
 #                 [--realign-iters N] [--align-opts "..."] [--dev-spk-list FILE --test-spk-list FILE]
-#                 [--feats-dir DIR] [--ali-dir DIR [--dev-ali-dir DIR] --graph-dir DIR] [--num-threads N] [--mpi-ranks N [--mpirun-opts "..."]]
+#                 [--feats-dir DIR] [--ali-dir DIR [--dev-ali-dir DIR] --graph-dir DIR] [--num-threads N] [--mpi-ranks N [--mpirun-opts "..."]] [--cmd utils/slurm.pl]
 # --feats-dir DIR takes a Kaldi system's features, DIR/{train,dev,test}/feats.scp (the paper
 # uses tri3's fMLLR features, data-fmllr-tri3), instead of computing fbank; CMVN as before.
 # --splice N gives every model +-N frames of context (default 0, the paper's cw_left =
@@ -42,7 +42,9 @@ min_lmwt=1
 max_lmwt=10
 dev_spk_list=conf/dev_spk.list     # the dev speakers (a look-alike corpus brings its own: <out>/conf/dev_spk.list)
 test_spk_list=conf/test_spk.list   # the core test speakers
-nj=2                # parallel jobs: feature extraction, models trained at a time
+nj=2                # parallel jobs: feature extraction, models trained at a time, lattice generation
+. ./cmd.sh          # decode_cmd: run.pl here, utils/slurm.pl on a cluster
+cmd=$decode_cmd     # how feature extraction and decoding jobs run (--cmd utils/slurm.pl)
 num_threads=1       # BLAS threads of each training process
 mpi_ranks=0         # N > 0: each model trains data-parallel over N MPI ranks (steps/train_am.sh)
 mpirun_opts=        # extra mpirun options, e.g. --oversubscribe
@@ -99,13 +101,13 @@ fi
 if run_stage 2; then
   log "Stage 2: $([ -n "$feats_dir" ] && echo "features from $feats_dir" || echo "40-dim fbank"), per-speaker CMVN"
   for set in train dev test; do
-    steps/make_fbank_cmvn.sh --nj $nj --fbank-config conf/fbank.conf ${feats_dir:+--feats-scp $feats_dir/$set/feats.scp} \
+    steps/make_fbank_cmvn.sh --nj $nj --cmd "$cmd" --fbank-config conf/fbank.conf ${feats_dir:+--feats-scp $feats_dir/$set/feats.scp} \
       data/$set exp/make_fbank/$set fbank > /dev/null
   done
   if [ "$speed_perturb" = true ]; then
     for f in 0.9 1.1; do utils/data/perturb_data_dir_speed.sh $f data/train data/train_sp$f > /dev/null; done
     utils/combine_data.sh $train data/train data/train_sp0.9 data/train_sp1.1 > /dev/null
-    steps/make_fbank_cmvn.sh --nj $nj --fbank-config conf/fbank.conf $train exp/make_fbank/train_sp fbank > /dev/null
+    steps/make_fbank_cmvn.sh --nj $nj --cmd "$cmd" --fbank-config conf/fbank.conf $train exp/make_fbank/train_sp fbank > /dev/null
   fi
   log "  $(feat-to-len --print-args=false scp:$train/feats.scp 2> exp/feat_to_len.log) training frames$([ "$speed_perturb" = true ] && echo " (speeds 0.9, 1.0, 1.1)")"
   touch exp/.done.2
@@ -153,7 +155,7 @@ if run_stage 5; then
     ams=$(utils/am_dirs.sh exp $m "$seeds")
     for am in $ams; do
       for set in dev test; do
-        steps/decode_am.sh --phone-map conf/phones.60-48-39.map --nj $nj --min-lmwt $min_lmwt --max-lmwt $max_lmwt \
+        steps/decode_am.sh --phone-map conf/phones.60-48-39.map --nj $nj --cmd "$cmd" --min-lmwt $min_lmwt --max-lmwt $max_lmwt \
           --decode-config conf/decode.config --splice $splice --force $(forced_at 5) \
           $am $model $graph exp/targets/train_pdf.counts data/$set $am/decode_$set
       done

@@ -1,0 +1,1 @@
+../../librispeech/s5/cmd.sh

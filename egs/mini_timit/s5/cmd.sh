@@ -1,0 +1,1 @@
+../../timit/s5/cmd.sh
