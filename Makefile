@@ -77,6 +77,8 @@ bench: build
 	bash recipes/bench/decode.sh
 	bash recipes/bench/decode_stage.sh
 	bash recipes/bench/models.sh
+	bash recipes/bench/data_parallel.sh
+	bash recipes/bench/training_memory.sh
 	@[ -f egs/mini_timit/s5/exp/v2/final.mdl ] || $(MAKE) --no-print-directory run
 	bash recipes/bench/streaming.sh --splice 3 egs/mini_timit/s5
 	@for d in $(STREAMING_RUNS); do bash recipes/bench/streaming.sh --splice 3 $$d || exit 1; done

@@ -110,7 +110,8 @@ import Testing
       export SLURM_CONF=\(conf)
       timeout 1200 ./run.sh --train-speakers 6 --sentences-per-speaker 6 --hidden 64 --epochs 16 --models 'lstm v2' --max-lmwt 3 \\
         --stage 5 --stop-stage 5 --cmd utils/slurm.pl --nj 2
-      rm -rf data/dev_slurm && mkdir data/dev_slurm && cp data/dev/{wav.scp,utt2spk,spk2utt,text} data/dev_slurm/
+      . ./path.sh
+      rm -rf data/dev_slurm && mkdir data/dev_slurm && cp data/dev/wav.scp data/dev/utt2spk data/dev/spk2utt data/dev/text data/dev_slurm/
       timeout 600 steps/make_fbank.sh --nj 2 --cmd utils/slurm.pl --fbank-config conf/fbank.conf data/dev_slurm exp/make_fbank/dev_slurm fbank
       """, in: dir)
     #expect(run.status == 0, "\(run.stdoutText)\n\(run.stderr)")
