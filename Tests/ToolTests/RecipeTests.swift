@@ -110,7 +110,7 @@ import Testing
       export SLURM_CONF=\(conf)
       timeout 1200 ./run.sh --train-speakers 6 --sentences-per-speaker 6 --hidden 64 --epochs 16 --models 'lstm v2' --max-lmwt 3 \\
         --stage 5 --stop-stage 5 --cmd utils/slurm.pl --nj 2
-      . ./path.sh
+      export PATH=$PWD/../../../bin:$PATH
       rm -rf data/dev_slurm && mkdir data/dev_slurm && cp data/dev/wav.scp data/dev/utt2spk data/dev/spk2utt data/dev/text data/dev_slurm/
       timeout 600 steps/make_fbank.sh --nj 2 --cmd utils/slurm.pl --fbank-config conf/fbank.conf data/dev_slurm exp/make_fbank/dev_slurm fbank
       """, in: dir)
