@@ -76,8 +76,8 @@ start() {
     if [ "$(id -u)" = 0 ]; then runuser -u munge -- /usr/sbin/munged; else /usr/sbin/munged; fi \
       || die "munged did not start"
   fi
-  [ -f $conf ] || write_config
-  running slurmctld || slurmctld || die "slurmctld did not start; see $dir/slurmctld.log"
+  # A running cluster keeps its configuration; a new one gets this machine's.
+  running slurmctld || { write_config && slurmctld; } || die "slurmctld did not start; see $dir/slurmctld.log"
   running slurmd || slurmd || die "slurmd did not start; see $dir/slurmd.log"
   # Ready when the node takes jobs.
   for _ in $(seq 60); do
