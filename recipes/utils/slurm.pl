@@ -26,7 +26,7 @@ while [ $# -gt 0 ]; do
     gpu) gpu=$value ;;
     time) time_limit=$value ;;
     partition) partition=$value ;;
-    config) ;;   # Kaldi's conf/slurm.conf maps these options to sbatch flags; here they are built in
+    config) echo "slurm.pl: --config $value ignored: the options above map to sbatch flags here" >&2 ;;
     *) echo "slurm.pl: unknown option --$opt" >&2; exit 1 ;;
   esac
 done

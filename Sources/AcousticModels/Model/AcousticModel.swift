@@ -145,11 +145,8 @@ public final class AcousticModel: ParameterOwner {
     all.withUnsafeMutableBufferPointer { group.sum($0) }
     var offset = 0
     visitParameters { p in
-      let n = p.grad.count
-      p.grad.withUnsafeMutableBufferPointer { g in
-        for i in 0..<n { g[i] = all[offset + i] }
-      }
-      offset += n
+      p.grad = Array(all[offset..<(offset + p.grad.count)])
+      offset += p.grad.count
     }
   }
 

@@ -21,16 +21,14 @@ public enum DataParallel {
   /// model trains as one process with the whole minibatch would.
   nonisolated(unsafe) static var share: (first: Int, total: Int)?
 
-  /// The group while a training minibatch is being computed (evaluation never reduces).
-  static func reducing(_ training: Bool) -> (any ProcessGroup)? { training ? group : nil }
-
+  /// Sums over the group while a training minibatch is computed (evaluation never reduces).
   static func sum(_ values: inout [Double], training: Bool) {
-    guard let g = reducing(training) else { return }
+    guard training, let g = group else { return }
     values.withUnsafeMutableBufferPointer { g.sum($0) }
   }
 
   static func sum(_ values: inout [Float], training: Bool) {
-    guard let g = reducing(training) else { return }
+    guard training, let g = group else { return }
     values.withUnsafeMutableBufferPointer { g.sum($0) }
   }
 

@@ -196,9 +196,9 @@ public final class Trainer {
         KaldiLog.vlog(2, "Epoch \(epoch) minibatch \(batchInEpoch + 1): \(slice.count) chunks, \(frames) frames, loss \(loss), gradient norm \(gradientNorm)")
         // Overflowing inputs can leave the loss finite (batch norm divides them by an infinite
         // variance) and still ruin the running statistics.
-        // Every rank of a data-parallel group must take the same branch.
-        let buffersFinite = DataParallel.sum([model.buffersAreFinite() ? 0 : 1])[0] == 0
-        guard loss.isFinite, gradientNorm.isFinite, buffersFinite else {
+        // Summed over a data-parallel group: every rank must take the same branch.
+        let counts = DataParallel.sum([model.buffersAreFinite() ? 0 : 1, Double(correctFrames(logProbs, batch.targets))])
+        guard loss.isFinite, gradientNorm.isFinite, counts[0] == 0 else {
           try skipMinibatch(slice, loss: loss, restoring: buffers)
           batchInEpoch += 1
           batchesRun += 1
@@ -213,7 +213,7 @@ public final class Trainer {
         adam.update(model)
         epochLoss += loss * Double(frames)
         epochFrames += frames
-        epochCorrect += Int(DataParallel.sum([Double(correctFrames(logProbs, batch.targets))])[0])
+        epochCorrect += Int(counts[1])
         batchInEpoch += 1
         batchesRun += 1
         if batchInEpoch % progressStep == 0 || batchInEpoch == batches {

@@ -46,8 +46,9 @@ public enum KsnnAmTrain: KaldiTool {
       group.finalize()
       return status
     } catch {
-      // The other ranks would wait forever in their next reduction.
-      KaldiLog.error("rank \(group.rank) of \(group.size): \(error)")
+      // The other ranks would wait forever in their next reduction: report and end them all.
+      let message = (error as? KaldiError)?.message ?? "\(error)"
+      KaldiLog.error("rank \(group.rank) of \(group.size): \(message)")
       group.abort(status: 1)
       throw error
     }
