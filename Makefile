@@ -45,9 +45,11 @@ links:
 	@for t in $$($(RELEASE_BIN) --list-tools); do ln -sf ksnn bin/$$t; done
 	@echo "bin/: ksnn and $$($(RELEASE_BIN) --list-tools | wc -l) tool links"
 
+# The suite runs inside a local single-node Slurm cluster for the slurm.pl tests (started here,
+# not by the tests, and stopped afterwards; the tests say they are skipped where it cannot start).
 test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	bash recipes/utils/slurm/local_cluster.sh run $(SWIFT) test --skip-build
 
 # The embedded default: corpora synthesized in TIMIT's and LibriSpeech's layouts, through
 # egs/timit/s5 and egs/librispeech/s5 unchanged. The two recipes run side by side (each line

@@ -1,19 +1,25 @@
 import Foundation
 import Testing
 
-/// A single-node Slurm cluster started once for the suite by the project's own script
-/// (recipes/utils/slurm/local_cluster.sh); nil, with the reason printed, where the machine
-/// cannot run the daemons.
+/// The single-node Slurm cluster that `make test` runs the suite in
+/// (`recipes/utils/slurm/local_cluster.sh run ...`, which exports SLURM_CONF), or one started by
+/// hand with that script; nil, with the reason printed, when none takes jobs. The tests never
+/// start the daemons themselves: the script that did stayed a zombie its Process never saw end
+/// (the daemons it left keep what Foundation watches for the exit), and the suite hung in CI.
 enum LocalSlurm {
   static let conf: String? = {
-    let script = RecipeTests.repository + "/recipes/utils/slurm/local_cluster.sh"
-    guard let run = try? Ksnn.sh("bash \(script) start", in: NSTemporaryDirectory()) else { return nil }
-    guard run.status == 0, let line = run.stdoutText.split(separator: "\n").last(where: { $0.hasPrefix("export SLURM_CONF=") })
-    else {
-      print("LocalSlurm: no Slurm cluster on this machine, slurm.pl tests skipped: \(run.stderr)")
+    let conf = ProcessInfo.processInfo.environment["SLURM_CONF"] ?? "/tmp/ksnn-slurm/slurm.conf"
+    guard FileManager.default.fileExists(atPath: conf) else {
+      print("LocalSlurm: no Slurm cluster (run the suite through `make test`, or start recipes/utils/slurm/local_cluster.sh), slurm.pl tests skipped")
       return nil
     }
-    return String(line.dropFirst("export SLURM_CONF=".count))
+    let state = try? Ksnn.sh("SLURM_CONF=\(conf) timeout 20 sinfo -h -o %T | head -1", in: NSTemporaryDirectory())
+    let node = state.map { $0.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines) } ?? ""
+    guard ["idle", "mixed", "allocated"].contains(node) else {
+      print("LocalSlurm: the Slurm node of \(conf) takes no jobs (state '\(node)': \(state?.stderr ?? "")), slurm.pl tests skipped")
+      return nil
+    }
+    return conf
   }()
 
   static var available: Bool { conf != nil }

@@ -4,12 +4,17 @@
 # missing (as root), writes a slurm.conf for this machine (its host name, cores and 90 % of its
 # memory) into <dir>, and starts munged, slurmctld and slurmd. Jobs see the cluster through
 # SLURM_CONF=<dir>/slurm.conf, which `start` prints.
-# Usage: utils/slurm/local_cluster.sh [--dir /tmp/ksnn-slurm] start|stop|status
+# `run CMD...` runs a command with the cluster up (started for it and stopped afterwards when it
+# was not running; CMD runs all the same, with its exit status, when Slurm cannot start here):
+# `make test` runs the test suite so, as the daemons must not be children of the test process.
+# Usage: utils/slurm/local_cluster.sh [--dir /tmp/ksnn-slurm] start|stop|status|run CMD...
 #  e.g.: eval "$(utils/slurm/local_cluster.sh start)"; steps/make_mfcc.sh --cmd utils/slurm.pl ...
+#        utils/slurm/local_cluster.sh run swift test --skip-build
 set -euo pipefail
 dir=/tmp/ksnn-slurm
 [ "${1:-}" = --dir ] && { dir=$2; shift 2; }
 action=${1:-}
+[ $# -gt 0 ] && shift
 conf=$dir/slurm.conf
 export SLURM_CONF=$conf
 
@@ -65,7 +70,11 @@ PartitionName=local Nodes=ALL Default=YES MaxTime=INFINITE State=UP
 CONF
 }
 
-running() { [ -f $dir/$1.pid ] && kill -0 "$(cat $dir/$1.pid)" 2> /dev/null; }
+# A daemon runs when its pid file names a live process (not one that exited unreaped).
+running() {
+  [ -f $dir/$1.pid ] || return 1
+  case $(ps -o stat= -p "$(cat $dir/$1.pid)" 2> /dev/null) in ''|Z*) return 1 ;; esac
+}
 
 start() {
   mkdir -p $dir
@@ -73,12 +82,12 @@ start() {
   if ! munge -n > /dev/null 2>&1; then
     mkdir -p /run/munge && chown munge:munge /run/munge 2> /dev/null || true
     [ -f /etc/munge/munge.key ] || die "no /etc/munge/munge.key (Debian's munge package makes one)"
-    if [ "$(id -u)" = 0 ]; then runuser -u munge -- /usr/sbin/munged; else /usr/sbin/munged; fi \
+    if [ "$(id -u)" = 0 ]; then runuser -u munge -- /usr/sbin/munged; else /usr/sbin/munged; fi < /dev/null > /dev/null 2>&1 \
       || die "munged did not start"
   fi
   # A running cluster keeps its configuration; a new one gets this machine's.
-  running slurmctld || { write_config && slurmctld; } || die "slurmctld did not start; see $dir/slurmctld.log"
-  running slurmd || slurmd || die "slurmd did not start; see $dir/slurmd.log"
+  running slurmctld || { write_config && slurmctld < /dev/null > /dev/null 2>&1; } || die "slurmctld did not start; see $dir/slurmctld.log"
+  running slurmd || slurmd < /dev/null > /dev/null 2>&1 || die "slurmd did not start; see $dir/slurmd.log"
   # Ready when the node takes jobs.
   for _ in $(seq 60); do
     state=$(sinfo -h -o %T 2> /dev/null | head -1)
@@ -96,11 +105,38 @@ stop() {
   for d in slurmd slurmctld; do
     if running $d; then kill "$(cat $dir/$d.pid)"; fi
   done
+  # Gone before a new start looks for them.
+  for _ in $(seq 30); do
+    running slurmd || running slurmctld || return 0
+    sleep 0.5
+  done
+}
+
+# Runs "$@" with the cluster up; stops what it started. The start's output goes to stderr.
+run_with_cluster() {
+  [ $# -gt 0 ] || die "run needs a command"
+  local was_running=false munge_was_running=false status=0
+  running slurmctld && running slurmd && was_running=true
+  munge -n > /dev/null 2>&1 && munge_was_running=true
+  mkdir -p $dir
+  if ( start ) > $dir/start.out 2>&1; then
+    export SLURM_CONF=$conf
+  else
+    echo "$0: no Slurm cluster (what needs one is skipped):" >&2
+    cat $dir/start.out >&2
+  fi
+  "$@" || status=$?
+  $was_running || stop
+  if ! $munge_was_running && [ -f /run/munge/munged.pid ]; then
+    kill "$(cat /run/munge/munged.pid)" 2> /dev/null || true
+  fi
+  return $status
 }
 
 case $action in
   start) start ;;
   stop) stop ;;
   status) sinfo ;;
-  *) echo "Usage: $0 [--dir DIR] start|stop|status" >&2; exit 1 ;;
+  run) run_with_cluster "$@" ;;
+  *) echo "Usage: $0 [--dir DIR] start|stop|status|run CMD..." >&2; exit 1 ;;
 esac
