@@ -42,6 +42,8 @@ import Testing
       "data/lang_test_bg/G.fst", "exp/mono/graph/HCLG.fst", "data/train/feats_cmvn.scp", "exp/targets/train.ark",
       "exp/lstm/final.mdl", "exp/v2/history.tsv", "exp/v2/decode_test/measures.json", "exp/lstm/decode_dev/scoring_kaldi/best_wer",
       "exp/training_curves.svg", "exp/zero_outputs.svg", "RESULTS",
+      // The realignment's two jobs per set (--nj 2), in Kaldi's layout.
+      "exp/align1/ali_dev/ali.1.gz", "exp/align1/ali_dev/ali.2.gz", "exp/align1/ali_train/num_jobs", "exp/align1/log/train.log",
     ] { #expect(fm.fileExists(atPath: dir + "/" + f), "\(f)") }
     // The best pair's CTM with MBR confidences: one line per hypothesis phone of every utterance.
     let decode = dir + "/exp/lstm/decode_dev"
@@ -298,6 +300,7 @@ import Testing
       "data/train_clean_100/vad.scp", "data/train_clean_100/phn_segments", "exp/align0/ali_train_clean_100/ali.1.gz",
       "data/mfcc/train_clean_100/feats.scp", "data/mfcc/dev_clean/cmvn.scp", "exp/mono_gmm/final.mdl", "exp/mono_gmm/tree",
       "exp/align_gmm/ali_train_clean_100/ali.1.gz", "exp/align_gmm/ali_train_clean_100/final.mdl", "exp/align_gmm/ali_dev_clean/ali.1.gz",
+      "exp/align_gmm/ali_dev_clean/ali.2.gz", "exp/align_gmm/ali_dev_clean/num_jobs", "exp/align_gmm/ali_dev_clean/log/align.2.log",
       "exp/mono_gmm/decode_test/scoring_kaldi/best_wer",
       "exp/lstm/final.mdl", "exp/lstm/decode_test/scoring_kaldi/best_wer", "RESULTS",
     ] { #expect(fm.fileExists(atPath: dir + "/" + f), "\(f)") }

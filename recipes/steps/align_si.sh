@@ -3,12 +3,15 @@
 # steps/train_mono.sh: forced alignment of a data directory's transcripts with
 # <src-dir>/final.mdl, scored by gmm-compute-likes over CMN+delta features and aligned by
 # align-phones-mapped through the lexicon with optional silence (acoustic scale 0.1, self-loop
-# scale 0.1, as Kaldi's scale_opts). Writes <ali-dir>/ali.1.gz and final.mdl (Kaldi's layout).
+# scale 0.1, as Kaldi's scale_opts). Writes Kaldi's layout: <ali-dir>/ali.JOB.gz for JOB=1..nj
+# (the data split by speakers, utils/split_data.sh), num_jobs and final.mdl.
 #
-# Usage: steps/align_si.sh [--beam 10] [--retry-beam 40] [--boost-silence 1.0] [--sil-prob 0.5]
-#          <data-dir> <lang-dir> <src-dir> <ali-dir>
-#  e.g.: steps/align_si.sh data/mfcc/dev data/lang exp/mono_gmm exp/mono_gmm_ali_dev
+# Usage: steps/align_si.sh [--nj 1] [--cmd run.pl] [--beam 10] [--retry-beam 40] [--boost-silence 1.0]
+#          [--sil-prob 0.5] <data-dir> <lang-dir> <src-dir> <ali-dir>
+#  e.g.: steps/align_si.sh --nj 2 --cmd utils/slurm.pl data/mfcc/dev data/lang exp/mono_gmm exp/mono_gmm_ali_dev
 set -euo pipefail
+nj=1                # parallel jobs, each over a part of the speakers
+cmd=run.pl          # how the jobs run (utils/run.pl, utils/slurm.pl [options])
 beam=10
 retry_beam=40
 boost_silence=1.0
@@ -22,18 +25,21 @@ for f in $data/feats.scp $data/cmvn.scp $data/utt2spk $data/text $lang/lexicon.i
   [ -f $f ] || { echo "$0: no such file $f" >&2; exit 1; }
 done
 mkdir -p $dir/log
+export PATH=$PATH:$utils   # run.pl and friends, as a recipe's path.sh provides them
 [ "$(readlink -f $src/final.mdl)" = "$(readlink -f $dir/final.mdl)" ] || cp $src/final.mdl $dir/final.mdl
-$utils/sym2int.pl --map-oov "$(cat $lang/oov.txt)" -f 2- $lang/words.txt $data/text > $dir/text.int 2> $dir/log/sym2int.log
+sdata=$data/split$nj
+$utils/split_data.sh $data $nj
+rm -f $dir/ali.*.gz
 silence=$(cat $lang/phones/optional_silence.int)
 [ "$sil_prob" = 0 ] && silence=0
-feats="ark:apply-cmvn --utt2spk=ark:$data/utt2spk scp:$data/cmvn.scp scp:$data/feats.scp ark:- | add-deltas ark:- ark:- |"
+feats="ark,s,cs:apply-cmvn --utt2spk=ark:$sdata/JOB/utt2spk scp:$sdata/JOB/cmvn.scp scp:$sdata/JOB/feats.scp ark:- | add-deltas ark:- ark:- |"
+text="ark:$utils/sym2int.pl --map-oov '$(cat $lang/oov.txt)' -f 2- $lang/words.txt $sdata/JOB/text |"
 # Word splitting on purpose: scale_opts is a list of options.
 # shellcheck disable=SC2086
-gmm-compute-likes "gmm-boost-silence --boost=$boost_silence $(cat $lang/phones/optional_silence.int) $src/final.mdl - |" "$feats" ark:- \
-    2> $dir/log/likes.log \
-  | align-phones-mapped $scale_opts --beam=$beam --retry-beam=$retry_beam --lexicon=$lang/lexicon.int \
-      --optional-silence=$silence --silence-prob=$sil_prob $src/final.mdl ark:- ark:$dir/text.int "ark:| gzip -c > $dir/ali.1.gz" \
-      2> $dir/log/align.log || { echo "$0: alignment failed; see $dir/log/align.log" >&2; exit 1; }
-rm $dir/text.int
-awk -v d=$data '/^LOG .*(Retried|Done)/ { sub(/^LOG .*[)] /, ""); sub(/[.]$/, ""); s = s (s == "" ? "" : "; ") $0 }
-  END { print "  aligned " d ": " s }' $dir/log/align.log
+$cmd JOB=1:$nj $dir/log/align.JOB.log \
+  gmm-compute-likes "gmm-boost-silence --boost=$boost_silence $(cat $lang/phones/optional_silence.int) $src/final.mdl - |" "$feats" ark:- \| \
+  align-phones-mapped $scale_opts --beam=$beam --retry-beam=$retry_beam --lexicon=$lang/lexicon.int \
+    --optional-silence=$silence --silence-prob=$sil_prob $src/final.mdl ark:- "$text" "ark:| gzip -c > $dir/ali.JOB.gz" \
+  || { echo "$0: alignment failed; see $dir/log/align.*.log" >&2; exit 1; }
+echo $nj > $dir/num_jobs
+$utils/alignment_summary.sh $data $dir/log/align.*.log

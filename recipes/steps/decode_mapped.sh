@@ -41,6 +41,6 @@ $cmd JOB=1:$jobs $dir/log/decode.JOB.log \
     scp:$dir/split$nj/loglikes.JOB.scp "ark:|gzip -c > $dir/lat.JOB.gz" \
   || { echo "$0: lattice generation failed; see $dir/log/decode.*.log" >&2; exit 1; }
 echo $jobs > $dir/num_jobs
-$(dirname "$0")/score.sh ${phone_map:+--phone-map $phone_map} --ctm-model $model --nj $nj --min-lmwt $min_lmwt --max-lmwt $max_lmwt \
+$(dirname "$0")/score.sh ${phone_map:+--phone-map $phone_map} --ctm-model $model --nj $nj --cmd "$cmd" --min-lmwt $min_lmwt --max-lmwt $max_lmwt \
   --word-ins-penalty $word_ins_penalty $data $graph $dir > $dir/log/score.log 2>&1 \
   || { echo "$0: scoring failed; see $dir/log/score.log" >&2; exit 1; }

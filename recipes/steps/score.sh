@@ -23,7 +23,8 @@ phone_map=          # e.g. conf/phones.60-48-39.map: fold ref and hyp 48->39 (TI
 fold_from=48
 fold_to=39
 special_symbol='***'
-nj=1                # best-path pipelines at a time
+nj=1                # best-path jobs at a time (each one LM weight at one penalty)
+cmd=run.pl          # how they run (utils/run.pl, utils/slurm.pl [options]), as Kaldi's $cmd LMWT=...
 ctm_model=          # transition model of the lattices: also write the best pair's CTM with
                     # confidences (lattice-align-words with <lang>/phones/word_boundary.int,
                     # lattice-align-words-lexicon with align_lexicon.int, or lattice-align-phones
@@ -44,7 +45,8 @@ Options:
   --word-ins-penalty <list>  # comma-separated word insertion penalties ($word_ins_penalty)
   --mode <all|present|strict>  # how hypotheses missing for a reference count ($mode)
   --phone-map <file>      # TIMIT phones.60-48-39.map: fold ref and hyp ($fold_from -> $fold_to)
-  --nj <int>              # best-path pipelines over the lattices at a time ($nj)
+  --nj <int>              # best-path jobs over the lattices at a time ($nj)
+  --cmd <script>          # how the jobs run: run.pl, utils/slurm.pl [options] ($cmd)
   --ctm-model <mdl>       # transition model: write score_<LMWT>/<data>.ctm with confidences ($ctm_model)
   --ctm-beam <float>      # lattice-prune beam before the MBR decoding of the CTM ($ctm_beam)
 USAGE
@@ -71,16 +73,15 @@ fold $data/text $dir/scoring/test_filt.txt
 
 if ls $dir/lat.*.gz > /dev/null 2>&1; then
   [ -f $lang/words.txt ] || { echo "$0: scoring lattices needs $lang/words.txt" >&2; exit 1; }
+  export PATH=$PATH:$(dirname "$(readlink -f "$0")")/../utils   # run.pl and friends
   for wip in ${word_ins_penalty//,/ }; do
     mkdir -p $dir/scoring/penalty_$wip/log
-    for lmwt in $(seq $min_lmwt $max_lmwt); do
-      echo "lattice-scale --inv-acoustic-scale=$lmwt 'ark:gunzip -c $dir/lat.*.gz |' ark:- |" \
-        "lattice-add-penalty --word-ins-penalty=$wip ark:- ark:- |" \
-        "lattice-best-path --word-symbol-table=$lang/words.txt ark:- ark,t:$dir/scoring/penalty_$wip/$lmwt.tra" \
-        "2> $dir/scoring/penalty_$wip/log/best_path.$lmwt.log"
-    done
-  done | xargs -d '\n' -P $nj -I{} bash -o pipefail -c {} \
-    || { echo "$0: best paths failed; see $dir/scoring/penalty_*/log/best_path.*.log" >&2; exit 1; }
+    $cmd --max-jobs-run $nj LMWT=$min_lmwt:$max_lmwt $dir/scoring/penalty_$wip/log/best_path.LMWT.log \
+      lattice-scale --inv-acoustic-scale=LMWT "ark:gunzip -c $dir/lat.*.gz |" ark:- \| \
+      lattice-add-penalty --word-ins-penalty=$wip ark:- ark:- \| \
+      lattice-best-path --word-symbol-table=$lang/words.txt ark:- ark,t:$dir/scoring/penalty_$wip/LMWT.tra \
+      || { echo "$0: best paths failed; see $dir/scoring/penalty_$wip/log/best_path.*.log" >&2; exit 1; }
+  done
 fi
 
 scored=0

@@ -4,10 +4,12 @@
 # <exp>/<model>_s<seed>; a model whose .done exists is skipped unless --force true. --nj N
 # trains N models at a time (their epoch lines interleave, each named by its model). Each model
 # uses --num-threads BLAS threads, or with --mpi-ranks N trains data-parallel over N MPI ranks
-# (mpirun -np N $mpirun_opts ksnn-am-train ...; the same model as one process).
+# (mpirun -np N $mpirun_opts ksnn-am-train ...; the same model as one process). Each model is
+# one $cmd job (run.pl here, utils/slurm.pl on a cluster) logging to <dir>/log/train.log; its
+# epoch lines are shown as they come.
 #
 # Usage: steps/train_am.sh [--models "lstm gru snn v1 v2"] [--train-opts "..."] [--splice 0] [--seeds ""] [--force false] [--nj 1]
-#          [--num-threads 1] [--mpi-ranks 0] [--mpirun-opts ""]
+#          [--cmd run.pl] [--num-threads 1] [--mpi-ranks 0] [--mpirun-opts ""]
 #          <num-targets> <train-data> <train-targets-rspecifier> <dev-data> <dev-targets-rspecifier> <exp>
 #  e.g.: steps/train_am.sh --models "v2" 144 data/train ark:exp/targets/train.ark data/dev ark:exp/targets/dev.ark exp
 set -euo pipefail
@@ -17,6 +19,7 @@ splice=0            # input context (utils/am_feats.sh); decode with the same va
 seeds=
 force=false
 nj=1
+cmd=run.pl          # how each model's training runs (utils/run.pl, utils/slurm.pl [options])
 num_threads=1       # BLAS threads of each ksnn-am-train process
 mpi_ranks=0         # N > 0: each model trains over N MPI ranks (mpirun -np N)
 mpirun_opts=        # e.g. "--oversubscribe" or "--hostfile hosts"
@@ -31,18 +34,25 @@ if [ $mpi_ranks -gt 0 ]; then
 fi
 npdf=$1 train=$2 train_targets=$3 dev=$4 dev_targets=$5 exp=$6
 utils=$(dirname "$(readlink -f "$0")")/../utils
+export PATH=$PATH:$utils   # run.pl and friends, as a recipe's path.sh provides them
 train_feats=$($utils/am_feats.sh $train $splice)
 dev_feats=$($utils/am_feats.sh $dev $splice)
 confs=$(cd "$(dirname "$(readlink -f "$0")")/../conf" && pwd)
-# One model: the whole log to train.log, one progress line per epoch here (an epoch on a real
-# corpus takes minutes to hours). pipefail makes a training failure the pipeline's status.
+# One model: one job whose whole log is train.log, and one progress line per epoch here (an
+# epoch on a real corpus takes minutes to hours), read from the log while the job runs.
 train_one() {  # train_one <name> <config> <dir> <opts>
-  local name=$1 conf=$2 dir=$3 opts=$4
-  $launcher ksnn-am-train --config=$conf $opts --num-threads=$num_threads --num-targets=$npdf \
-    "$train_feats" "$train_targets" "$dev_feats" "$dev_targets" $dir 2>&1 \
-    | tee $dir/log/train.log \
-    | awk -v m=$name '/Epoch [0-9]+ done:/ { sub(/^LOG .*[)] /, ""); print "    " m ": " $0; fflush() }' \
-    || { echo "$0: training $name failed; see $dir/log/train.log" >&2; return 1; }
+  local name=$1 conf=$2 dir=$3 opts=$4 job
+  rm -f $dir/log/train.log
+  # Word splitting on purpose: cmd, launcher and opts are lists of words.
+  # shellcheck disable=SC2086
+  $cmd --num-threads $num_threads $dir/log/train.log \
+    $launcher ksnn-am-train --config=$conf $opts --num-threads=$num_threads --num-targets=$npdf \
+      "$train_feats" "$train_targets" "$dev_feats" "$dev_targets" $dir &
+  job=$!
+  # tail -F exits non-zero when the log was not there as it started; the job's status counts.
+  tail -n +1 -F --pid=$job $dir/log/train.log 2> /dev/null \
+    | awk -v m=$name '/Epoch [0-9]+ done:/ { sub(/^LOG .*[)] /, ""); print "    " m ": " $0; fflush() }' || true
+  wait $job || { echo "$0: training $name failed; see $dir/log/train.log" >&2; return 1; }
   touch $dir/.done
   tail -1 $dir/history.tsv | awk -v m=$name '{ printf "  %s: %d epochs, dev frame accuracy %.1f%%\n", m, $1, 100 * $7 }'
 }

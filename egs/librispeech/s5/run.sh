@@ -35,8 +35,8 @@ graph_dir=
 min_lmwt=4           # the paper's LibriSpeech scoring range (acoustic scale 1/LMWT)
 max_lmwt=23
 nj=2                # parallel jobs: feature extraction, models trained at a time, lattice generation
-. ./cmd.sh          # decode_cmd: run.pl here, utils/slurm.pl on a cluster
-cmd=$decode_cmd     # how feature extraction and decoding jobs run (--cmd utils/slurm.pl)
+. ./cmd.sh          # train_cmd, decode_cmd: run.pl here, utils/slurm.pl on a cluster
+cmd=                # how every job of this run goes (--cmd utils/slurm.pl), instead of cmd.sh's
 num_threads=1       # BLAS threads of each training process
 mpi_ranks=0         # N > 0: each model trains data-parallel over N MPI ranks (steps/train_am.sh)
 mpirun_opts=        # extra mpirun options, e.g. --oversubscribe
@@ -44,6 +44,7 @@ speed_perturb=false # true: the networks train on the training set at speeds 0.9
                     # (Kaldi's 3-way speed perturbation), aligned by the monophone GMM
 . ./path.sh
 . utils/parse_options.sh
+train_cmd=${cmd:-$train_cmd} decode_cmd=${cmd:-$decode_cmd}
 [ -n "$corpus" ] || { echo "Usage: $0 --corpus <dir holding LibriSpeech/> [options] (see the header of $0)" >&2; exit 1; }
 lexicon=${lexicon:-$corpus/librispeech-lexicon.txt}
 sets="train_clean_100 dev_clean test_clean"
@@ -101,13 +102,13 @@ fi
 if run_stage 2; then
   log "Stage 2: $([ -n "$feats_dir" ] && echo "features from $feats_dir" || echo "40-dim fbank"), per-speaker CMVN"
   for set in $sets; do
-    steps/make_fbank_cmvn.sh --nj $nj --cmd "$cmd" --fbank-config conf/fbank.conf ${feats_dir:+--feats-scp $feats_dir/$set/feats.scp} \
+    steps/make_fbank_cmvn.sh --nj $nj --cmd "$train_cmd" --fbank-config conf/fbank.conf ${feats_dir:+--feats-scp $feats_dir/$set/feats.scp} \
       data/$set exp/make_fbank/$set fbank > /dev/null
   done
   if [ "$speed_perturb" = true ]; then
     for f in 0.9 1.1; do utils/data/perturb_data_dir_speed.sh $f data/train_clean_100 data/train_clean_100_sp$f > /dev/null; done
     utils/combine_data.sh $train data/train_clean_100 data/train_clean_100_sp0.9 data/train_clean_100_sp1.1 > /dev/null
-    steps/make_fbank_cmvn.sh --nj $nj --cmd "$cmd" --fbank-config conf/fbank.conf $train exp/make_fbank/train_clean_100_sp fbank > /dev/null
+    steps/make_fbank_cmvn.sh --nj $nj --cmd "$train_cmd" --fbank-config conf/fbank.conf $train exp/make_fbank/train_clean_100_sp fbank > /dev/null
   fi
   log "  $(feat-to-len --print-args=false scp:$train/feats.scp 2> exp/feat_to_len.log) training frames$([ "$speed_perturb" = true ] && echo " (speeds 0.9, 1.0, 1.1)")"
   touch exp/.done.2
@@ -122,7 +123,7 @@ if run_stage 3; then
     ali-to-pdf $model "ark:gunzip -c ${dev_ali_dir:-${ali_dir}_dev}/ali.*.gz |" ark:exp/targets/dev.ark 2> exp/targets/ali_to_pdf_dev.log
   else
     log "Stage 3: flat start (phones spread over the voiced frames), a monophone GMM from it (MFCC+deltas, $totgauss Gaussians; steps/train_mono.sh), its alignments, then $realign_iters realignment(s) with a network"
-    # Alignment directories in Kaldi's layout (ali.1.gz + final.mdl): exp/align0 is the flat
+    # Alignment directories in Kaldi's layout (ali.*.gz, num_jobs, final.mdl): exp/align0 is the flat
     # start, exp/align_gmm the monophone GMM's, exp/align<i> a network's; the last one can be
     # given to another recipe as --ali-dir. A network trained on the flat start alone learns
     # too little to realign from (7.6 % dev frame accuracy on a 1.3 h look-alike); Kaldi's
@@ -144,18 +145,18 @@ if run_stage 3; then
     tail -2 exp/mono_gmm.log
     mkdir -p exp/align_gmm/ali_train_clean_100
     cp exp/mono_gmm/ali.1.gz exp/mono_gmm/final.mdl exp/align_gmm/ali_train_clean_100/
-    steps/align_si.sh data/mfcc/dev_clean data/lang exp/mono_gmm exp/align_gmm/ali_dev_clean
+    steps/align_si.sh --nj $nj --cmd "$train_cmd" data/mfcc/dev_clean data/lang exp/mono_gmm exp/align_gmm/ali_dev_clean
     # The perturbed copies get the GMM's alignments of their own audio (as Kaldi aligns train_sp).
-    [ "$speed_perturb" = true ] && steps/align_si.sh data/mfcc/train_clean_100_sp data/lang exp/mono_gmm exp/align_gmm/ali_train_clean_100_sp
+    [ "$speed_perturb" = true ] && steps/align_si.sh --nj $nj --cmd "$train_cmd" data/mfcc/train_clean_100_sp data/lang exp/mono_gmm exp/align_gmm/ali_train_clean_100_sp
     prev=exp/align_gmm
     for iter in $(seq 1 $realign_iters); do
-      steps/realign_am.sh --splice $splice --align-opts "$align_opts" \
+      steps/realign_am.sh --nj $nj --cmd "$train_cmd" --num-threads $num_threads --splice $splice --align-opts "$align_opts" \
         $train $dev data/lang $model $prev exp/align$iter
       prev=exp/align$iter
     done
     last=$prev
-    ali-to-pdf $model "ark:gunzip -c $last/ali_$(basename $train)/ali.1.gz |" ark:exp/targets/train.ark 2> exp/targets/ali_to_pdf_train.log
-    ali-to-pdf $model "ark:gunzip -c $last/ali_dev_clean/ali.1.gz |" ark:exp/targets/dev.ark 2> exp/targets/ali_to_pdf_dev.log
+    ali-to-pdf $model "ark:gunzip -c $last/ali_$(basename $train)/ali.*.gz |" ark:exp/targets/train.ark 2> exp/targets/ali_to_pdf_train.log
+    ali-to-pdf $model "ark:gunzip -c $last/ali_dev_clean/ali.*.gz |" ark:exp/targets/dev.ark 2> exp/targets/ali_to_pdf_dev.log
   fi
   analyze-counts --binary=false --counts-dim=$(num_pdfs) ark:exp/targets/train.ark exp/targets/train_pdf.counts 2> exp/targets/analyze_counts.log
   touch exp/.done.3
@@ -165,7 +166,7 @@ fi
 if run_stage 4; then
   log "Stage 4: training $models"
   steps/train_am.sh --models "$models" --train-opts "$train_opts" --splice $splice --seeds "$seeds" --force $(forced_at 4) --nj $nj \
-    --num-threads $num_threads --mpi-ranks $mpi_ranks --mpirun-opts "$mpirun_opts" \
+    --cmd "$train_cmd" --num-threads $num_threads --mpi-ranks $mpi_ranks --mpirun-opts "$mpirun_opts" \
     $(num_pdfs) $train ark:exp/targets/train.ark $dev ark:exp/targets/dev.ark exp
 fi
 
@@ -177,7 +178,7 @@ if run_stage 5; then
     for set in dev_clean test_clean; do
       d=exp/mono_gmm/decode_${set%_clean}
       if [ -f $d/.done ] && [ $d/.done -nt exp/mono_gmm/final.mdl ] && [ $(forced_at 5) = false ]; then continue; fi
-      steps/decode.sh --nj $nj --cmd "$cmd" --min-lmwt $min_lmwt --max-lmwt $max_lmwt --decode-config conf/decode.config \
+      steps/decode.sh --nj $nj --cmd "$decode_cmd" --min-lmwt $min_lmwt --max-lmwt $max_lmwt --decode-config conf/decode.config \
         $graph data/mfcc/$set $d
       touch $d/.done
     done
@@ -186,7 +187,7 @@ if run_stage 5; then
     ams=$(utils/am_dirs.sh exp $m "$seeds")
     for am in $ams; do
       for set in dev_clean test_clean; do
-        steps/decode_am.sh --nj $nj --cmd "$cmd" --min-lmwt $min_lmwt --max-lmwt $max_lmwt \
+        steps/decode_am.sh --nj $nj --cmd "$decode_cmd" --min-lmwt $min_lmwt --max-lmwt $max_lmwt \
           --decode-config conf/decode.config --splice $splice --force $(forced_at 5) \
           $am $model $graph exp/targets/train_pdf.counts data/$set $am/decode_${set%_clean}
       done

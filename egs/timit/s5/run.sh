@@ -43,13 +43,14 @@ max_lmwt=10
 dev_spk_list=conf/dev_spk.list     # the dev speakers (a look-alike corpus brings its own: <out>/conf/dev_spk.list)
 test_spk_list=conf/test_spk.list   # the core test speakers
 nj=2                # parallel jobs: feature extraction, models trained at a time, lattice generation
-. ./cmd.sh          # decode_cmd: run.pl here, utils/slurm.pl on a cluster
-cmd=$decode_cmd     # how feature extraction and decoding jobs run (--cmd utils/slurm.pl)
+. ./cmd.sh          # train_cmd, decode_cmd: run.pl here, utils/slurm.pl on a cluster
+cmd=                # how every job of this run goes (--cmd utils/slurm.pl), instead of cmd.sh's
 num_threads=1       # BLAS threads of each training process
 mpi_ranks=0         # N > 0: each model trains data-parallel over N MPI ranks (steps/train_am.sh)
 mpirun_opts=        # extra mpirun options, e.g. --oversubscribe
 . ./path.sh
 . utils/parse_options.sh
+train_cmd=${cmd:-$train_cmd} decode_cmd=${cmd:-$decode_cmd}
 [ -n "$timit" ] || { echo "Usage: $0 --timit <TIMIT root> [options] (see the header of $0)" >&2; exit 1; }
 
 . utils/stages.sh
@@ -101,13 +102,13 @@ fi
 if run_stage 2; then
   log "Stage 2: $([ -n "$feats_dir" ] && echo "features from $feats_dir" || echo "40-dim fbank"), per-speaker CMVN"
   for set in train dev test; do
-    steps/make_fbank_cmvn.sh --nj $nj --cmd "$cmd" --fbank-config conf/fbank.conf ${feats_dir:+--feats-scp $feats_dir/$set/feats.scp} \
+    steps/make_fbank_cmvn.sh --nj $nj --cmd "$train_cmd" --fbank-config conf/fbank.conf ${feats_dir:+--feats-scp $feats_dir/$set/feats.scp} \
       data/$set exp/make_fbank/$set fbank > /dev/null
   done
   if [ "$speed_perturb" = true ]; then
     for f in 0.9 1.1; do utils/data/perturb_data_dir_speed.sh $f data/train data/train_sp$f > /dev/null; done
     utils/combine_data.sh $train data/train data/train_sp0.9 data/train_sp1.1 > /dev/null
-    steps/make_fbank_cmvn.sh --nj $nj --cmd "$cmd" --fbank-config conf/fbank.conf $train exp/make_fbank/train_sp fbank > /dev/null
+    steps/make_fbank_cmvn.sh --nj $nj --cmd "$train_cmd" --fbank-config conf/fbank.conf $train exp/make_fbank/train_sp fbank > /dev/null
   fi
   log "  $(feat-to-len --print-args=false scp:$train/feats.scp 2> exp/feat_to_len.log) training frames$([ "$speed_perturb" = true ] && echo " (speeds 0.9, 1.0, 1.1)")"
   touch exp/.done.2
@@ -125,16 +126,16 @@ if run_stage 3; then
     done
   else
     log "Stage 3: alignments from the .PHN boundaries$([ $realign_iters -gt 0 ] && echo ", then $realign_iters realignment(s) with a network ($align_opts)")"
-    # Alignment directories in Kaldi's layout (ali.1.gz + final.mdl): exp/align<i>/ali_<set>,
+    # Alignment directories in Kaldi's layout (ali.*.gz, num_jobs, final.mdl): exp/align<i>/ali_<set>,
     # i = 0 for the hand labels; the last one can be given to another recipe as --ali-dir.
     for set in $train data/dev; do steps/align_to_segments.sh $set data/lang $model exp/align0/ali_$(basename $set); done
     for iter in $(seq 1 $realign_iters); do
-      steps/realign_am.sh --splice $splice --align-opts "$align_opts" --sil-prob 0 \
+      steps/realign_am.sh --nj $nj --cmd "$train_cmd" --num-threads $num_threads --splice $splice --align-opts "$align_opts" --sil-prob 0 \
         $train data/dev data/lang $model exp/align$((iter - 1)) exp/align$iter
     done
     for set in train dev; do
       ali=exp/align$realign_iters/ali_$([ $set = train ] && basename $train || echo dev)
-      ali-to-pdf $model "ark:gunzip -c $ali/ali.1.gz |" ark:exp/targets/$set.ark 2> exp/targets/ali_to_pdf_$set.log
+      ali-to-pdf $model "ark:gunzip -c $ali/ali.*.gz |" ark:exp/targets/$set.ark 2> exp/targets/ali_to_pdf_$set.log
     done
   fi
   analyze-counts --binary=false --counts-dim=$(num_pdfs) ark:exp/targets/train.ark exp/targets/train_pdf.counts 2> exp/targets/analyze_counts.log
@@ -145,7 +146,7 @@ fi
 if run_stage 4; then
   log "Stage 4: training $models"
   steps/train_am.sh --models "$models" --train-opts "$train_opts" --splice $splice --seeds "$seeds" --force $(forced_at 4) --nj $nj \
-    --num-threads $num_threads --mpi-ranks $mpi_ranks --mpirun-opts "$mpirun_opts" \
+    --cmd "$train_cmd" --num-threads $num_threads --mpi-ranks $mpi_ranks --mpirun-opts "$mpirun_opts" \
     $(num_pdfs) $train ark:exp/targets/train.ark data/dev ark:exp/targets/dev.ark exp
 fi
 
@@ -155,7 +156,7 @@ if run_stage 5; then
     ams=$(utils/am_dirs.sh exp $m "$seeds")
     for am in $ams; do
       for set in dev test; do
-        steps/decode_am.sh --phone-map conf/phones.60-48-39.map --nj $nj --cmd "$cmd" --min-lmwt $min_lmwt --max-lmwt $max_lmwt \
+        steps/decode_am.sh --phone-map conf/phones.60-48-39.map --nj $nj --cmd "$decode_cmd" --min-lmwt $min_lmwt --max-lmwt $max_lmwt \
           --decode-config conf/decode.config --splice $splice --force $(forced_at 5) \
           $am $model $graph exp/targets/train_pdf.counts data/$set $am/decode_$set
       done
