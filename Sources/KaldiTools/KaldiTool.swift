@@ -63,7 +63,7 @@ public enum ToolRegistry {
     InitMonoModel.self, AlignPhonesMapped.self, AlignEqualPhones.self,
     GmmInitMono.self, GmmAccStatsAli.self, GmmSumAccs.self, GmmEst.self, GmmComputeLikes.self, GmmBoostSilence.self, GmmInfo.self,
     BuildArpaLm.self, Arpa2Fst.self, MakeLexiconFst.self, MakeHmmFst.self,
-    KsnnAmTrain.self, KsnnAmForward.self, KsnnAmInfo.self, KsnnAmBench.self, OnlineKsnnDecodeFaster.self,
+    KsnnAmTrain.self, KsnnAmForward.self, KsnnAmSumMeasures.self, KsnnAmInfo.self, KsnnAmBench.self, OnlineKsnnDecodeFaster.self,
     PlotTrainingCurves.self, PlotZeroOutputs.self,
   ]
 

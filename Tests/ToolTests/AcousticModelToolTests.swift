@@ -96,6 +96,28 @@ func writeTextTask(_ ws: Workspace, utterances: Int, name: String, seed: Int, di
     ], in: ws.path)
     #expect(like.status == 0)
     #expect(try ws.text("m.json").contains("\"frame_accuracy\""))
+    // Two jobs over halves of the set, their measures summed: the measures of one job over all.
+    #expect(try Ksnn.run(["copy-feats", "ark,t:dev.feats.txt", "ark,scp:dev.ark,dev.scp"], in: ws.path).status == 0)
+    let scp = try ws.text("dev.scp").split(separator: "\n")
+    try ws.write("dev.1.scp", scp[..<4].joined(separator: "\n") + "\n")
+    try ws.write("dev.2.scp", scp[4...].joined(separator: "\n") + "\n")
+    for job in 1...2 {
+      let part = try Ksnn.run([
+        "ksnn-am-forward", "--class-frame-counts=counts", "--measures=m.\(job).json", "--targets=ark,t:dev.ali.txt", "exp/final.mdl",
+        "scp:dev.\(job).scp", "ark:/dev/null",
+      ], in: ws.path)
+      #expect(part.status == 0, "\(part.stderr)")
+    }
+    let sum = try Ksnn.run(["ksnn-am-sum-measures", "exp/final.mdl", "summed.json", "m.1.json", "m.2.json"], in: ws.path)
+    #expect(sum.status == 0, "\(sum.stderr)")
+    // Every line alike but the cross-entropy, whose sum is added in another order.
+    let whole = try ws.text("m.json").split(separator: "\n"), summed = try ws.text("summed.json").split(separator: "\n")
+    #expect(whole.count == summed.count && whole.count > 10)
+    for (a, b) in zip(whole, summed) where !a.contains("cross_entropy") { #expect(a == b) }
+    // A file of another model's shape is an error naming it.
+    try ws.write("bad.json", "{\n  \"frames\": 10,\n  \"zero_counts\": [1, 2]\n}\n")
+    let bad = try Ksnn.run(["ksnn-am-sum-measures", "exp/final.mdl", "out.json", "m.1.json", "bad.json"], in: ws.path)
+    #expect(bad.status != 0 && bad.stderr.contains("bad.json: 2 zero counts") && !ws.exists("out.json"), "\(bad.stderr)")
     let counts = try ws.text("counts").split(whereSeparator: { " []\n".contains($0) }).compactMap { Double($0) }
     let total = counts.reduce(0, +)
     let postRows = try numericRows(ws.text("post.txt")), likeRows = try numericRows(ws.text("like.txt"))

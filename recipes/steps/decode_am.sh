@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Decodes a data directory with a trained acoustic model: log-likelihoods from
-# ksnn-am-forward (posteriors divided by priors from <counts>), then lattices and scores
+# ksnn-am-forward (posteriors divided by priors from <counts>; --nj jobs over the data split
+# by speakers, their measures summed by ksnn-am-sum-measures), then lattices and scores
 # (steps/decode_mapped.sh: one latgen-faster-mapped pass per --nj part into lat.JOB.gz, as
 # Kaldi's steps/nnet/decode.sh, and steps/score.sh over the grid of LM weights and word
 # insertion penalties, with --phone-map for TIMIT PER). Skipped when <decode-dir>/.done is
@@ -15,8 +16,8 @@ set -euo pipefail
 min_lmwt=1
 max_lmwt=10
 word_ins_penalty=0.0,0.5,1.0   # as Kaldi's local/score.sh
-nj=2                # lattice generation jobs
-cmd=run.pl          # how the jobs run (utils/run.pl, utils/slurm.pl [options]); the forward pass is one job
+nj=2                # forward-pass and lattice generation jobs
+cmd=run.pl          # how the jobs run (utils/run.pl, utils/slurm.pl [options])
 acwt=               # acoustic scale of the search (only pruning depends on it); default: the
                     # geometric middle of the scored range, 1/sqrt(min_lmwt*max_lmwt)
 phone_map=
@@ -33,10 +34,19 @@ if [ -f $dir/.done ] && [ $dir/.done -nt $am/final.mdl ] && [ $force = false ]; 
 fi
 rm -f $dir/.done
 mkdir -p $dir/log
-$cmd $dir/log/forward.log \
-  ksnn-am-forward --class-frame-counts=$counts --prior-floor=$($utils/prior_floor.sh $counts) --measures=$dir/measures.json \
-    $am/final.mdl "$($utils/am_feats.sh $data $splice)" ark,scp:$dir/loglikes.ark,$dir/loglikes.scp \
-  || { echo "$0: ksnn-am-forward failed; see $dir/log/forward.log" >&2; exit 1; }
+sdata=$data/split$nj
+$utils/split_data.sh $data $nj
+feats=$($utils/am_feats.sh $sdata/1 $splice)
+feats=${feats//$sdata\/1\//$sdata/JOB/}
+rm -f $dir/loglikes.*
+$cmd JOB=1:$nj $dir/log/forward.JOB.log \
+  ksnn-am-forward --class-frame-counts=$counts --prior-floor=$($utils/prior_floor.sh $counts) --measures=$dir/measures.JOB.json \
+    $am/final.mdl "$feats" ark,scp:$dir/loglikes.JOB.ark,$dir/loglikes.JOB.scp \
+  || { echo "$0: ksnn-am-forward failed; see $dir/log/forward.*.log" >&2; exit 1; }
+for j in $(seq $nj); do cat $dir/loglikes.$j.scp; done > $dir/loglikes.scp
+ksnn-am-sum-measures $am/final.mdl $dir/measures.json $(for j in $(seq $nj); do echo $dir/measures.$j.json; done) \
+  2> $dir/log/sum_measures.log || { echo "$0: summing the measures failed; see $dir/log/sum_measures.log" >&2; exit 1; }
+rm $dir/measures.*.json
 $(dirname "$0")/decode_mapped.sh ${phone_map:+--phone-map $phone_map} ${acwt:+--acwt $acwt} ${decode_config:+--decode-config $decode_config} \
   --nj $nj --cmd "$cmd" --min-lmwt $min_lmwt --max-lmwt $max_lmwt --word-ins-penalty $word_ins_penalty $model $graph $data $dir
 touch $dir/.done

@@ -44,6 +44,14 @@ public struct Measures: Sendable {
     self.frames += frames
   }
 
+  /// Adds another set of counts of the same model (a parallel job's share of the frames).
+  public mutating func add(_ other: Measures) {
+    accumulate(zeroCounts: other.zeros, frames: other.frames)
+    scoredFrames += other.scoredFrames
+    correctFrames += other.correctFrames
+    crossEntropySum += other.crossEntropySum
+  }
+
   /// Frame accuracy and cross-entropy of log-posteriors (rows × K) against targets (−1: unscored).
   public mutating func score(_ logProbabilities: [Float], targets: [Int32]) {
     let k = config.outputDim
@@ -118,6 +126,14 @@ public struct Measures: Sendable {
     if scoredFrames > 0 {
       fields += [("frame_accuracy", num(frameAccuracy)), ("cross_entropy", num(crossEntropy))]
     }
+    // The counts themselves, so that jobs over parts of a set can be summed (ksnn-am-sum-measures).
+    fields += [("zero_counts", "[" + zeros.map(String.init).joined(separator: ", ") + "]")]
+    if scoredFrames > 0 {
+      fields += [
+        ("scored_frames", "\(scoredFrames)"), ("correct_frames", "\(correctFrames)"),
+        ("cross_entropy_sum", formatG(crossEntropySum, precision: 17)),
+      ]
+    }
     fields += [
       ("zero_percent", list(zeroPercent)),
       ("nonzeros_per_frame", list(nonZerosPerFrame)),
@@ -131,6 +147,84 @@ public struct Measures: Sendable {
     ]
     fields += extra
     return "{\n" + fields.map { "  \"\($0.0)\": \($0.1)" }.joined(separator: ",\n") + "\n}\n"
+  }
+}
+
+extension Measures {
+  /// The counts of a measures file that `json` wrote for a model of `config` (`path` names it
+  /// in errors): frames, zero counts per layer, and the scored frames when there are any.
+  public init(json text: String, config: ModelConfig, path: String) throws {
+    self.init(config: config)
+    let fields = try FlatJSON(text, path: path)
+    frames = try fields.integer("frames")
+    let counts = try fields.integers("zero_counts")
+    guard counts.count == zeros.count else {
+      throw KaldiError("\(path): \(counts.count) zero counts, but the model has \(zeros.count) layer outputs (input included)")
+    }
+    zeros = counts
+    if fields.has("scored_frames") {
+      scoredFrames = try fields.integer("scored_frames")
+      correctFrames = try fields.integer("correct_frames")
+      crossEntropySum = try fields.number("cross_entropy_sum")
+    }
+  }
+}
+
+/// The top-level fields of a one-level JSON object (numbers, strings, null, arrays of
+/// numbers), as the measures files hold them: enough to read them back without Foundation.
+struct FlatJSON {
+  private var values: [String: String] = [:]
+  private let path: String
+
+  init(_ text: String, path: String) throws {
+    self.path = path
+    let body = text.trimmingSpaces()
+    guard body.first == "{", body.last == "}" else { throw KaldiError("\(path): not a JSON object") }
+    var rest = Substring(body.dropFirst().dropLast())
+    while let quote = rest.firstIndex(of: "\"") {
+      let keyStart = rest.index(after: quote)
+      guard let keyEnd = rest[keyStart...].firstIndex(of: "\""), let colon = rest[keyEnd...].firstIndex(of: ":") else {
+        throw KaldiError("\(path): malformed JSON near '\(rest.prefix(40))'")
+      }
+      let afterColon = rest.index(after: colon)
+      // A value ends at the comma after it, past a closing bracket for arrays.
+      let valueEnd: Substring.Index
+      if let open = rest[afterColon...].firstIndex(where: { !$0.isWhitespace }), rest[open] == "[" {
+        guard let close = rest[open...].firstIndex(of: "]") else { throw KaldiError("\(path): unclosed array for \(rest[keyStart..<keyEnd])") }
+        valueEnd = rest.index(after: close)
+      } else {
+        valueEnd = rest[afterColon...].firstIndex(of: ",") ?? rest.endIndex
+      }
+      values[String(rest[keyStart..<keyEnd])] = String(rest[afterColon..<valueEnd]).trimmingSpaces()
+      rest = rest[valueEnd...].drop(while: { $0 == "," || $0.isWhitespace })
+    }
+  }
+
+  func has(_ key: String) -> Bool { values[key] != nil }
+
+  private func raw(_ key: String) throws -> String {
+    guard let value = values[key] else { throw KaldiError("\(path): no field \"\(key)\"") }
+    return value
+  }
+
+  func integer(_ key: String) throws -> Int {
+    guard let v = Int(try raw(key)) else { throw KaldiError("\(path): field \"\(key)\" is not an integer: \(try raw(key))") }
+    return v
+  }
+
+  func number(_ key: String) throws -> Double {
+    guard let v = Double(try raw(key)) else { throw KaldiError("\(path): field \"\(key)\" is not a number: \(try raw(key))") }
+    return v
+  }
+
+  func integers(_ key: String) throws -> [Int] {
+    let text = try raw(key)
+    guard text.hasPrefix("["), text.hasSuffix("]") else { throw KaldiError("\(path): field \"\(key)\" is not an array: \(text)") }
+    let items = text.dropFirst().dropLast().split(separator: ",").map { String($0).trimmingSpaces() }
+    return try items.map { item in
+      guard let v = Int(item) else { throw KaldiError("\(path): field \"\(key)\" holds a non-integer: \(item)") }
+      return v
+    }
   }
 }
 
