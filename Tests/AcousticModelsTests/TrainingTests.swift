@@ -149,12 +149,28 @@ func weights(_ model: AcousticModel) -> [[Float]] {
     #expect(error?.message.contains("utterances utt00") == true)
   }
 
+  /// The prefetcher hands back the minibatch read ahead only for the index it was read for,
+  /// reads any other one in place, and passes a read error on to the training thread.
+  @Test func prefetcherHandsBackTheMinibatchOfItsIndex() throws {
+    struct ReadFailed: Error {}
+    let one = SequenceBatch(sequences: [[1, 2]], targets: [[0]], dim: 2)
+    let two = SequenceBatch(sequences: [[3, 4], [5, 6]], targets: [[1], [2]], dim: 2)
+    let prefetcher = MinibatchPrefetcher()
+    prefetcher.prefetch(1) { one }
+    #expect(try prefetcher.take(0) { two }.features == two.features)   // not the one read ahead
+    prefetcher.prefetch(1) { one }
+    #expect(try prefetcher.take(1) { two }.features == one.features)
+    #expect(try prefetcher.take(1) { two }.features == two.features)   // taken once only
+    prefetcher.prefetch(2) { throw ReadFailed() }
+    #expect(throws: ReadFailed.self) { try prefetcher.take(2) { two } }
+  }
+
   /// Gradient-norm clipping: every update's gradient is at most --max-grad-norm long.
   @Test func clipsTheGradientNorm() throws {
     let dir = try writeSyntheticTask(utterances: 8, seed: 5, name: "clip")
     let trainer = try makeTrainer(.gru, dir: dir, options: TrainingOptions())
     var rng = RandomSource(seed: 1)
-    let batch = try trainer.makeBatch(chunks(of: trainer.train, maxLength: 50), from: trainer.train)
+    let batch = try Trainer.makeBatch(chunks(of: trainer.train, maxLength: 50), from: trainer.train)
     trainer.model.zeroGradients()
     _ = trainer.model.propagate(batch, training: true, rng: &rng)
     trainer.model.backpropagate(targets: batch.targets)

@@ -34,10 +34,11 @@ for set in $train $dev; do
     2> $dir/log/ali_to_pdf_$(basename $set).log
 done
 analyze-counts --binary=false --counts-dim=$npdf ark:$dir/pdf_$(basename $train).ark $dir/pdf.counts 2> $dir/log/analyze_counts.log
-# Word splitting on purpose: align_opts is a list of options.
+# Word splitting on purpose: align_opts is a list of options, escaped because $cmd runs its
+# command through a shell.
 # shellcheck disable=SC2086
 $cmd --num-threads $num_threads $dir/log/train.log \
-  ksnn-am-train --num-threads=$num_threads $align_opts --num-targets=$npdf "$($utils/am_feats.sh $train $splice)" ark:$dir/pdf_$(basename $train).ark \
+  ksnn-am-train --num-threads=$num_threads ${align_opts:+$(printf '%q ' $align_opts)} --num-targets=$npdf "$($utils/am_feats.sh $train $splice)" ark:$dir/pdf_$(basename $train).ark \
   "$($utils/am_feats.sh $dev $splice)" ark:$dir/pdf_$(basename $dev).ark $dir \
   || { echo "$0: training the aligner failed; see $dir/log/train.log" >&2; exit 1; }
 echo "  $(basename $dir): $(tail -1 $dir/history.tsv | awk '{ printf "aligner dev frame accuracy %.1f%%", 100 * $7 }')"

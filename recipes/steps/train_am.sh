@@ -43,10 +43,11 @@ confs=$(cd "$(dirname "$(readlink -f "$0")")/../conf" && pwd)
 train_one() {  # train_one <name> <config> <dir> <opts>
   local name=$1 conf=$2 dir=$3 opts=$4 job
   rm -f $dir/log/train.log
-  # Word splitting on purpose: cmd, launcher and opts are lists of words.
+  # Word splitting on purpose: cmd, launcher and opts are lists of words. The options are
+  # escaped because $cmd runs its command through a shell (e.g. --seq-length-schedule=100*2|200*2).
   # shellcheck disable=SC2086
   $cmd --num-threads $num_threads $dir/log/train.log \
-    $launcher ksnn-am-train --config=$conf $opts --num-threads=$num_threads --num-targets=$npdf \
+    $launcher ksnn-am-train --config=$conf ${opts:+$(printf '%q ' $opts)} --num-threads=$num_threads --num-targets=$npdf \
       "$train_feats" "$train_targets" "$dev_feats" "$dev_targets" $dir &
   job=$!
   # tail -F exits non-zero when the log was not there as it started; the job's status counts.

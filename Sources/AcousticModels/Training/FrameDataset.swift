@@ -8,7 +8,9 @@ import KaldiMatrix
 /// Utterances with frame targets for training: features and targets are copied once into
 /// private cache files and read back per minibatch, so memory stays bounded whatever the corpus
 /// size (a few dozen bytes per utterance; any rspecifier works, pipes included).
-public final class FrameDataset {
+/// Sendable by hand: nothing changes after `init`, and reads are `pread`s (the training loop
+/// reads the next minibatch on another thread).
+public final class FrameDataset: @unchecked Sendable {
   public struct Utterance: Sendable {
     public let key: String
     public let frames: Int

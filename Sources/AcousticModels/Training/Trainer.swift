@@ -182,9 +182,17 @@ public final class Trainer {
       let progressStep = max(1, batches / 5)
       // Training speed of this process's part of the epoch (a resumed epoch counts from the resume).
       let epochStart = monotonicSeconds(), framesBefore = epochFrames
+      let minibatch = { (i: Int) in Array(order[(i * self.options.batchSize)..<min(order.count, (i + 1) * self.options.batchSize)]) }
+      let prefetcher = MinibatchPrefetcher()
       while batchInEpoch < batches {
-        let slice = order[(batchInEpoch * options.batchSize)..<min(order.count, (batchInEpoch + 1) * options.batchSize)]
-        let batch = try makeShare(of: Array(slice))
+        let slice = minibatch(batchInEpoch)
+        let share = Self.share(of: slice)
+        if DataParallel.group != nil { DataParallel.share = (share.first, slice.count) }
+        let batch = try prefetcher.take(batchInEpoch) { try Self.makeBatch(share.pieces, from: train, steps: share.steps) }
+        if batchInEpoch + 1 < batches {
+          let next = Self.share(of: minibatch(batchInEpoch + 1)), data = train
+          prefetcher.prefetch(batchInEpoch + 1) { try Trainer.makeBatch(next.pieces, from: data, steps: next.steps) }
+        }
         var rng = RandomSource(seed: mix(UInt64(options.seed), UInt64(epoch), UInt64(batchInEpoch) + 1))
         // The forward pass updates batch-norm and range statistics: keep them to undo a bad minibatch.
         let buffers = model.bufferValues()
@@ -278,7 +286,7 @@ public final class Trainer {
   /// its forward pass changed are restored, no update is made, and the learning rate is
   /// halved (down to the floor). Too many in a row mean the model itself is broken: that stops
   /// the run, with the last good epoch's model still in final.mdl and checkpoint.mdl.
-  func skipMinibatch(_ slice: ArraySlice<Chunk>, loss: Double, restoring buffers: [[Float]]) throws {
+  func skipMinibatch(_ slice: [Chunk], loss: Double, restoring buffers: [[Float]]) throws {
     model.setBufferValues(buffers)
     model.zeroGradients()
     epochSkipped += 1
@@ -314,7 +322,7 @@ public final class Trainer {
     var start = 0
     while start < pieces.count {
       let slice = Array(pieces[start..<min(pieces.count, start + options.batchSize)])
-      let batch = try makeBatch(slice, from: data)
+      let batch = try Self.makeBatch(slice, from: data)
       let logProbs = model.propagate(batch, training: false, rng: &rng)
       measures.accumulate(model, lengths: batch.lengths, logProbabilities: logProbs, targets: batch.targets)
       start += slice.count
@@ -322,21 +330,19 @@ public final class Trainer {
     return measures
   }
 
-  func makeBatch(_ pieces: [Chunk], from data: FrameDataset, steps: Int = 0) throws -> SequenceBatch {
+  static func makeBatch(_ pieces: [Chunk], from data: FrameDataset, steps: Int = 0) throws -> SequenceBatch {
     try SequenceBatch(
       sequences: pieces.map { try data.features($0.utterance, $0.frames) },
       targets: pieces.map { try data.targets($0.utterance, $0.frames) }, dim: data.dim, steps: steps)
   }
 
-  /// The training minibatch of `pieces`, or in data-parallel training this process's share of
-  /// it, padded to the whole minibatch's length so that batch norm sees the same rows as one
-  /// process would.
-  func makeShare(of pieces: [Chunk]) throws -> SequenceBatch {
-    guard let group = DataParallel.group else { return try makeBatch(pieces, from: train) }
+  /// The pieces of a training minibatch this process trains on: all of them, or in
+  /// data-parallel training its share (from piece `first` on), padded to the whole
+  /// minibatch's length (`steps`) so that batch norm sees the same rows as one process would.
+  static func share(of pieces: [Chunk]) -> (pieces: [Chunk], first: Int, steps: Int) {
+    guard let group = DataParallel.group else { return (pieces, 0, 0) }
     let mine = DataParallel.shareOfBatch(pieces.count, rank: group.rank, size: group.size)
-    DataParallel.share = (mine.lowerBound, pieces.count)
-    let steps = pieces.map(\.frames.count).max() ?? 0
-    return try makeBatch(Array(pieces[mine]), from: train, steps: steps)
+    return (Array(pieces[mine]), mine.lowerBound, pieces.map(\.frames.count).max() ?? 0)
   }
 
   /// Whether this process writes models, checkpoints and the history (rank 0 of a group).
