@@ -43,7 +43,7 @@ import Testing
       "exp/lstm/final.mdl", "exp/v2/history.tsv", "exp/v2/decode_test/measures.json", "exp/lstm/decode_dev/scoring_kaldi/best_wer",
       "exp/training_curves.svg", "exp/zero_outputs.svg", "RESULTS",
       // The realignment's two jobs per set (--nj 2), in Kaldi's layout.
-      "exp/align1/ali_dev/ali.1.gz", "exp/align1/ali_dev/ali.2.gz", "exp/align1/ali_train/num_jobs", "exp/align1/log/train.log",
+      "exp/align1/ali_dev/ali.1.gz", "exp/align1/ali_dev/ali.2.gz", "exp/align1/ali_train_sp/num_jobs", "exp/align1/log/train.log",
     ] { #expect(fm.fileExists(atPath: dir + "/" + f), "\(f)") }
     // The best pair's CTM with MBR confidences: one line per hypothesis phone of every utterance.
     let decode = dir + "/exp/lstm/decode_dev"
