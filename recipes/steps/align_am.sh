@@ -37,8 +37,7 @@ sdata=$data/split$nj
 $utils/split_data.sh $data $nj
 rm -f $dir/ali.*.gz
 silence=0; [ "$sil_prob" != 0 ] && silence=$(cat $lang/phones/optional_silence.int)
-feats=$($utils/am_feats.sh $sdata/1 $splice)
-feats=${feats//$sdata\/1\//$sdata/JOB/}
+feats=$($utils/am_feats.sh $sdata/JOB $splice)
 text="ark:$utils/sym2int.pl --map-oov '$(cat $lang/oov.txt)' -f 2- $lang/words.txt $sdata/JOB/text |"
 $cmd JOB=1:$nj $dir/log/align.JOB.log \
   ksnn-am-forward --class-frame-counts=$counts --prior-floor=$($utils/prior_floor.sh $counts) $am/final.mdl \

@@ -36,8 +36,7 @@ rm -f $dir/.done
 mkdir -p $dir/log
 sdata=$data/split$nj
 $utils/split_data.sh $data $nj
-feats=$($utils/am_feats.sh $sdata/1 $splice)
-feats=${feats//$sdata\/1\//$sdata/JOB/}
+feats=$($utils/am_feats.sh $sdata/JOB $splice)
 rm -f $dir/loglikes.*
 $cmd JOB=1:$nj $dir/log/forward.JOB.log \
   ksnn-am-forward --class-frame-counts=$counts --prior-floor=$($utils/prior_floor.sh $counts) --measures=$dir/measures.JOB.json \
