@@ -11,7 +11,7 @@
 # --dev-ali-dir with their final.mdl, and --graph-dir with its HCLG.fst and words.txt.
 #
 # Usage: ./run.sh --corpus <dir holding LibriSpeech/> [--lexicon FILE] [--lm ARPA] [--stage N] [--stop-stage N]
-#                 [--models "lstm gru snn v1 v2"] [--train-opts "..."] [--align-opts "..."] [--realign-iters N] [--totgauss N] [--splice N] [--seeds "1234 5678"] [--feats-dir DIR] [--speed-perturb true]
+#                 [--models "lstm gru snn v1 v2"] [--train-opts "..."] [--align-opts "..."] [--realign-iters N] [--totgauss N] [--splice N] [--seeds "1234 5678"] [--feats-dir DIR] [--speed-perturb true [--speed-factors "0.9 1.1"]]
 #                 [--num-threads N] [--mpi-ranks N [--mpirun-opts "..."]] [--cmd utils/slurm.pl]
 # --splice N gives every network (the aligner too) +-N frames of input context (default 0);
 # --feats-dir DIR takes a Kaldi system's features, DIR/<set>/feats.scp, instead of fbank.
@@ -40,8 +40,10 @@ cmd=                # how every job of this run goes (--cmd utils/slurm.pl), ins
 num_threads=1       # BLAS threads of each training process
 mpi_ranks=0         # N > 0: each model trains data-parallel over N MPI ranks (steps/train_am.sh)
 mpirun_opts=        # extra mpirun options, e.g. --oversubscribe
-speed_perturb=false # true: the networks train on the training set at speeds 0.9, 1.0 and 1.1
-                    # (Kaldi's 3-way speed perturbation), aligned by the monophone GMM
+speed_perturb=false # true: the networks train on the training set at speed 1.0 and each of
+                    # --speed-factors, every copy aligned by the monophone GMM
+speed_factors="0.9 1.1"   # Kaldi's 3-way speed perturbation; "0.8 0.9 1.1 1.2" also covers slower
+                          # and faster talkers than the training set's
 . ./path.sh
 . utils/parse_options.sh
 train_cmd=${cmd:-$train_cmd} decode_cmd=${cmd:-$decode_cmd}
@@ -106,11 +108,10 @@ if run_stage 2; then
       data/$set exp/make_fbank/$set fbank > /dev/null
   done
   if [ "$speed_perturb" = true ]; then
-    for f in 0.9 1.1; do utils/data/perturb_data_dir_speed.sh $f data/train_clean_100 data/train_clean_100_sp$f > /dev/null; done
-    utils/combine_data.sh $train data/train_clean_100 data/train_clean_100_sp0.9 data/train_clean_100_sp1.1 > /dev/null
+    utils/data/perturb_data_dir_speed_nway.sh "$speed_factors" data/train_clean_100 $train > /dev/null
     steps/make_fbank_cmvn.sh --nj $nj --cmd "$train_cmd" --fbank-config conf/fbank.conf $train exp/make_fbank/train_clean_100_sp fbank > /dev/null
   fi
-  log "  $(feat-to-len --print-args=false scp:$train/feats.scp 2> exp/feat_to_len.log) training frames$([ "$speed_perturb" = true ] && echo " (speeds 0.9, 1.0, 1.1)")"
+  log "  $(feat-to-len --print-args=false scp:$train/feats.scp 2> exp/feat_to_len.log) training frames$([ "$speed_perturb" = true ] && echo " (speeds 1.0 $speed_factors)")"
   touch exp/.done.2
 fi
 

@@ -13,7 +13,7 @@
 # the word insertion penalty (0.0, 0.5, 1.0) as Kaldi's local/score.sh.
 #
 # Usage: ./run.sh --timit <TIMIT root> [--stage N] [--stop-stage N] [--models "lstm gru snn v1 v2"]
-#                 [--train-opts "--epochs=24 ..."] [--splice N] [--seeds "1234 5678"] [--speed-perturb true]
+#                 [--train-opts "--epochs=24 ..."] [--splice N] [--seeds "1234 5678"] [--speed-perturb true [--speed-factors "0.9 1.1"]]
 #                 [--realign-iters N] [--align-opts "..."] [--dev-spk-list FILE --test-spk-list FILE]
 #                 [--feats-dir DIR] [--ali-dir DIR [--dev-ali-dir DIR] --graph-dir DIR] [--num-threads N] [--mpi-ranks N [--mpirun-opts "..."]] [--cmd utils/slurm.pl]
 # --feats-dir DIR takes a Kaldi system's features, DIR/{train,dev,test}/feats.scp (the paper
@@ -34,8 +34,9 @@ feats_dir=          # a Kaldi features root, <dir>/<set>/feats.scp (e.g. data-fm
 ali_dir=
 dev_ali_dir=        # default: <ali-dir>_dev, as PyTorch-Kaldi's TIMIT instructions name it
 graph_dir=
-speed_perturb=      # true: train on the training set at speeds 0.9, 1.0 and 1.1 (Kaldi's 3-way speed perturbation);
+speed_perturb=      # true: train on the training set at speed 1.0 and each of --speed-factors;
                     # default true from the corpus's audio, false with --feats-dir or --ali-dir
+speed_factors="0.9 1.1"   # Kaldi's 3-way speed perturbation
 realign_iters=1     # rounds of network training + forced realignment after the .PHN alignment
 align_opts="--architecture=lstm --hidden-dim=256 --batch-size=16"   # the network that realigns (the paper's 24 epochs)
 min_lmwt=1
@@ -106,11 +107,10 @@ if run_stage 2; then
       data/$set exp/make_fbank/$set fbank > /dev/null
   done
   if [ "$speed_perturb" = true ]; then
-    for f in 0.9 1.1; do utils/data/perturb_data_dir_speed.sh $f data/train data/train_sp$f > /dev/null; done
-    utils/combine_data.sh $train data/train data/train_sp0.9 data/train_sp1.1 > /dev/null
+    utils/data/perturb_data_dir_speed_nway.sh "$speed_factors" data/train $train > /dev/null
     steps/make_fbank_cmvn.sh --nj $nj --cmd "$train_cmd" --fbank-config conf/fbank.conf $train exp/make_fbank/train_sp fbank > /dev/null
   fi
-  log "  $(feat-to-len --print-args=false scp:$train/feats.scp 2> exp/feat_to_len.log) training frames$([ "$speed_perturb" = true ] && echo " (speeds 0.9, 1.0, 1.1)")"
+  log "  $(feat-to-len --print-args=false scp:$train/feats.scp 2> exp/feat_to_len.log) training frames$([ "$speed_perturb" = true ] && echo " (speeds 1.0 $speed_factors)")"
   touch exp/.done.2
 fi
 
