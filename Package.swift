@@ -59,7 +59,7 @@ let package = Package(
       dependencies: ["KaldiBase", "KaldiMatrix", "KaldiIO", "CBLAS", "Features", "Scoring", "Decoding", "AcousticModels", "Gmm", "MPIRuntime"]),
 
     // MARK: - The multi-call executable
-    .executableTarget(name: "ksnn", dependencies: ["KaldiTools"]),
+    .executableTarget(name: "ksnn", dependencies: ["KaldiBase", "KaldiTools"]),
 
     // MARK: - On-line recognition over WebSockets (Vosk's protocol)
     .executableTarget(

@@ -56,7 +56,7 @@ public enum FstReader {
       let at = s.position
       let n = Int(try int32())
       guard n >= 0, n < 1 << 16 else { throw FormatError("bad string length \(n) in FST header", at: at) }
-      return String(decoding: try s.readArray(UInt8.self, count: n, what: "FST header string"), as: UTF8.self)
+      return ByteString.string(try s.readArray(UInt8.self, count: n, what: "FST header string"))
     }
     let at = s.position
     guard try int32() == magic else { throw FormatError("not an OpenFst binary FST (bad magic number)", at: at) }

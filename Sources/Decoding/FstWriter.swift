@@ -7,7 +7,7 @@ public enum FstWriter {
   public static func write(_ fst: Fst, to wxfilename: String) throws {
     let out = try OutputStream.open(wxfilename)
     func string(_ s: String) throws {
-      try out.write(bytesOf: Int32(s.utf8.count))
+      try out.write(bytesOf: Int32(ByteString.byteCount(of: s)))
       try out.write(s)
     }
     try out.write(bytesOf: FstReader.magic)

@@ -24,7 +24,7 @@ enum LatticeFormat {
 
   static func writeHeader(_ out: OutputStream, arcType: String, start: Int32, states: Int) throws {
     func string(_ s: String) throws {
-      try out.write(bytesOf: Int32(s.utf8.count).littleEndian)
+      try out.write(bytesOf: Int32(ByteString.byteCount(of: s)).littleEndian)
       try out.write(s)
     }
     try out.write(bytesOf: magic.littleEndian)
@@ -88,7 +88,7 @@ enum LatticeFormat {
       let at = s.position
       let n = Int(try bytes(Int32.self, what))
       guard n >= 0, n < 256 else { throw FormatError("bad string length \(n) in FST header", at: at) }
-      return String(decoding: try s.readArray(UInt8.self, count: n, what: what), as: UTF8.self)
+      return ByteString.string(try s.readArray(UInt8.self, count: n, what: what))
     }
     let at = s.position
     guard try bytes(Int32.self, "FST header") == magic else { throw FormatError("not an OpenFst binary FST (bad magic number)", at: at) }

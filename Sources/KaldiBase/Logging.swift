@@ -71,8 +71,8 @@ public enum KaldiLog {
 /// Writes a whole string to fd 2 in as few system calls as the kernel allows, so that
 /// lines from parallel jobs sharing a log file do not interleave mid-line.
 public func writeToStandardError(_ text: String) {
-  var text = text
-  text.withUTF8 { bytes in
+  let text = ByteString.bytes(of: text)
+  text.withUnsafeBufferPointer { bytes in
     var offset = 0
     while offset < bytes.count {
       let n = write(2, bytes.baseAddress! + offset, bytes.count - offset)

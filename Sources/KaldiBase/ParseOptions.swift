@@ -169,7 +169,7 @@ public final class ParseOptions {
     configDepth += 1
     defer { configDepth -= 1 }
     if configDepth > 16 { throw KaldiError("Config files nested too deeply (loop?) at \(path)") }
-    guard let file = fopen(path, "r") else {
+    guard let file = ByteString.withCString(path, { fopen($0, "r") }) else {
       throw KaldiError("Cannot open config file: \(path)")
     }
     defer { fclose(file) }
@@ -179,7 +179,7 @@ public final class ParseOptions {
     defer { free(linePointer) }
     while getline(&linePointer, &capacity, file) >= 0 {
       lineNumber += 1
-      var line = String(cString: linePointer!)
+      var line = ByteString.string(cString: linePointer!)
       if let hash = line.firstIndex(of: "#") { line = String(line[..<hash]) }
       line = line.trimmingSpaces()
       if line.isEmpty { continue }

@@ -47,7 +47,7 @@ public final class InputStream {
       return InputStream(name: rxfilename, fd: 0, pipe: nil, ownsDescriptor: false)
     case .pipe(let command):
       fflush(nil)
-      guard let p = popen(command, "r") else {
+      guard let p = ByteString.withCString(command, { popen($0, "r") }) else {
         throw KaldiError("Failed to run command '\(command)': \(systemError())")
       }
       return InputStream(name: rxfilename, fd: fileno(p), pipe: p, ownsDescriptor: true)
@@ -61,7 +61,7 @@ public final class InputStream {
   }
 
   static func openFile(_ path: String, display: String) throws -> InputStream {
-    let fd = Glibc.open(path, O_RDONLY)
+    let fd = ByteString.withCString(path) { Glibc.open($0, O_RDONLY) }
     if fd < 0 { throw KaldiError("Failed to open '\(path)' for reading: \(systemError())") }
     return InputStream(name: display, fd: fd, pipe: nil, ownsDescriptor: true)
   }
@@ -165,7 +165,7 @@ public final class InputStream {
       bytes.append(b)
       start += 1
     }
-    return bytes.isEmpty ? nil : String(decoding: bytes, as: UTF8.self)
+    return bytes.isEmpty ? nil : ByteString.string(bytes)
   }
 
   public func skipWhitespace() throws {
@@ -174,7 +174,7 @@ public final class InputStream {
 
   /// Reads one line without its newline; nil at end of input.
   public func readLine() throws -> String? {
-    try readLineBytes().map { String(decoding: $0, as: UTF8.self) }
+    try readLineBytes().map { ByteString.string($0) }
   }
 
   /// Reads one line's bytes without the newline; nil at end of input.
@@ -275,8 +275,10 @@ extension InputStream {
   /// The lines of a text file (file, `-` or `command |`) without their newlines; a last line
   /// without a newline counts, an empty file has none.
   public static func readLines(_ rxfilename: String) throws -> [String] {
-    let text = String(decoding: try readWhole(rxfilename), as: UTF8.self)
-    return text.split(separator: "\n", omittingEmptySubsequences: false).dropLast(text.hasSuffix("\n") || text.isEmpty ? 1 : 0).map(String.init)
+    // Split the bytes, not the String: "\r\n" is one Character in Swift.
+    let bytes = try readWhole(rxfilename)
+    let lines = bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+    return lines.dropLast(bytes.last == UInt8(ascii: "\n") || bytes.isEmpty ? 1 : 0).map { ByteString.string($0) }
   }
 
   /// Every byte of `rxfilename` (file, `-` or `command |`).

@@ -51,16 +51,16 @@ public final class OutputStream {
     if wxfilename.hasPrefix("|") {
       let command = String(wxfilename.dropFirst())
       fflush(nil)
-      guard let p = popen(command, "w") else {
+      guard let p = ByteString.withCString(command, { popen($0, "w") }) else {
         throw KaldiError("Failed to run command '\(command)': \(systemError())")
       }
       return OutputStream(name: wxfilename, fd: fileno(p), pipe: p, finalPath: nil, temporaryPath: nil)
     }
     var info = stat()
-    let exists = stat(wxfilename, &info) == 0
+    let exists = ByteString.withCString(wxfilename) { stat($0, &info) } == 0
     if exists && (info.st_mode & S_IFMT) != S_IFREG {
       // /dev/null, a FIFO or a terminal: nothing to protect, nowhere to rename.
-      let fd = Glibc.open(wxfilename, O_WRONLY)
+      let fd = ByteString.withCString(wxfilename) { Glibc.open($0, O_WRONLY) }
       if fd < 0 { throw KaldiError("Failed to open '\(wxfilename)' for writing: \(systemError())") }
       return OutputStream(name: wxfilename, fd: fd, pipe: nil, finalPath: nil, temporaryPath: nil)
     }
@@ -71,7 +71,7 @@ public final class OutputStream {
     let directory = slash.map { String(target[...$0]) } ?? ""
     let base = slash.map { String(target[target.index(after: $0)...]) } ?? target
     let temporary = "\(directory).\(base).partial.\(getpid())"
-    let fd = Glibc.open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o666)
+    let fd = ByteString.withCString(temporary) { Glibc.open($0, O_WRONLY | O_CREAT | O_TRUNC, 0o666) }
     if fd < 0 { throw KaldiError("Failed to open '\(wxfilename)' for writing: \(systemError())") }
     PartialFiles.register(temporary)
     return OutputStream(name: wxfilename, fd: fd, pipe: nil, finalPath: target, temporaryPath: temporary)
@@ -81,9 +81,13 @@ public final class OutputStream {
   /// when its target does not exist yet).
   private static func resolvingSymlinks(_ path: String) -> String {
     var info = stat()
-    guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFLNK, let resolved = realpath(path, nil) else { return path }
+    let resolved = ByteString.withCString(path) { p -> UnsafeMutablePointer<CChar>? in
+      guard lstat(p, &info) == 0, (info.st_mode & S_IFMT) == S_IFLNK else { return nil }
+      return realpath(p, nil)
+    }
+    guard let resolved else { return path }
     defer { free(resolved) }
-    return String(cString: resolved)
+    return ByteString.string(cString: resolved)
   }
 
   public func write(_ bytes: UnsafeRawBufferPointer) throws {
@@ -103,9 +107,14 @@ public final class OutputStream {
     }
   }
 
+  /// Writes the bytes `string` carries (`ByteString`).
   public func write(_ string: String) throws {
     var s = string
-    try s.withUTF8 { try write(UnsafeRawBufferPointer($0)) }
+    if s.utf8.allSatisfy({ $0 < 0x80 }) {
+      try s.withUTF8 { try write(UnsafeRawBufferPointer($0)) }
+    } else {
+      try ByteString.bytes(of: s).withUnsafeBytes { try write($0) }
+    }
   }
 
   public func write(byte: UInt8) throws {
@@ -162,7 +171,7 @@ public final class OutputStream {
       if Glibc.close(fd) != 0 {
         let message = systemError()
         if let temporaryPath {
-          unlink(temporaryPath)
+          removeFile(temporaryPath)
           PartialFiles.unregister(temporaryPath)
         }
         throw KaldiError("Error closing '\(name)': \(message)")
@@ -174,7 +183,7 @@ public final class OutputStream {
     do {
       try moveIntoPlace(temporaryPath, finalPath)
     } catch {
-      unlink(temporaryPath)
+      removeFile(temporaryPath)
       throw error
     }
   }
@@ -184,22 +193,23 @@ public final class OutputStream {
   /// replaced file keeps its permissions.
   private func moveIntoPlace(_ temporary: String, _ final: String) throws {
     var existing = stat()
-    if stat(final, &existing) == 0, (existing.st_mode & S_IFMT) == S_IFREG {
+    if ByteString.withCString(final, { stat($0, &existing) }) == 0, (existing.st_mode & S_IFMT) == S_IFREG {
       if existing.st_nlink > 1 {
         try copyContents(of: temporary, over: final)
-        unlink(temporary)
+        removeFile(temporary)
         return
       }
-      chmod(temporary, existing.st_mode & 0o7777)
+      _ = ByteString.withCString(temporary) { chmod($0, existing.st_mode & 0o7777) }
     }
-    if rename(temporary, final) != 0 {
+    let renamed = ByteString.withCString(temporary) { from in ByteString.withCString(final) { rename(from, $0) } }
+    if renamed != 0 {
       throw KaldiError("Failed to move finished output into place as '\(final)': \(systemError())")
     }
   }
 
   private func copyContents(of source: String, over destination: String) throws {
-    let input = Glibc.open(source, O_RDONLY)
-    let output = Glibc.open(destination, O_WRONLY | O_TRUNC)
+    let input = ByteString.withCString(source) { Glibc.open($0, O_RDONLY) }
+    let output = ByteString.withCString(destination) { Glibc.open($0, O_WRONLY | O_TRUNC) }
     defer {
       if input >= 0 { Glibc.close(input) }
       if output >= 0 { Glibc.close(output) }
@@ -226,7 +236,7 @@ public final class OutputStream {
     }
     fd = -1
     if let temporaryPath {
-      unlink(temporaryPath)
+      removeFile(temporaryPath)
       PartialFiles.unregister(temporaryPath)
     }
   }
@@ -253,7 +263,7 @@ enum PartialFiles {
         installed = true
       }
       for i in 0..<capacity where slots[i] == nil {
-        slots[i] = strdup(path)
+        slots[i] = ByteString.withCString(path) { strdup($0) }
         return
       }
     }
@@ -262,7 +272,7 @@ enum PartialFiles {
   static func unregister(_ path: String) {
     lock.withLock { _ in
       for i in 0..<capacity {
-        if let p = slots[i], strcmp(p, path) == 0 {
+        if let p = slots[i], ByteString.withCString(path, { strcmp(p, $0) }) == 0 {
           slots[i] = nil
           free(p)
           return
@@ -301,7 +311,7 @@ extension OutputStream {
   }
 
   public static func writeWhole(_ text: String, to wxfilename: String) throws {
-    try writeWhole(Array(text.utf8), to: wxfilename)
+    try writeWhole(ByteString.bytes(of: text), to: wxfilename)
   }
 }
 
@@ -309,4 +319,9 @@ extension OutputStream {
 /// "standard output".
 public func printableWxfilename(_ name: String) -> String {
   name.isEmpty || name == "-" ? "standard output" : name
+}
+
+/// Removes a file named by a byte-string path (`ByteString`).
+func removeFile(_ path: String) {
+  _ = ByteString.withCString(path) { unlink($0) }
 }

@@ -459,8 +459,8 @@ public enum TokenVectorHolder: TableHolder {
   public static func read(from stream: InputStream) throws -> [String] {
     let at = stream.position
     guard let line = try stream.readLineBytes() else { throw FormatError("expected a line of tokens, got end of file", at: at) }
-    // Split on ASCII white space byte-wise: UTF-8 never uses these bytes inside a character.
-    return line.split(whereSeparator: isSpaceByte).map { String(decoding: $0, as: UTF8.self) }
+    // Split on ASCII white space byte-wise, as Kaldi does.
+    return line.split(whereSeparator: isSpaceByte).map { ByteString.string($0) }
   }
 
   public static func write(_ value: [String], to stream: OutputStream, binary: Bool) throws {

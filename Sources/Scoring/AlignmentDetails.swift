@@ -64,8 +64,9 @@ public struct UtteranceDetails: Equatable, Sendable {
   }
 }
 
-/// Characters as Perl counts them in decoded UTF-8 text: Unicode scalars.
-func displayLength(_ s: String) -> Int { s.unicodeScalars.count }
+/// Characters as Kaldi's Perl scripts count them in text decoded as UTF-8: the Unicode scalars
+/// of the bytes `s` carries (`ByteString`).
+func displayLength(_ s: String) -> Int { ByteString.unicode(s).unicodeScalars.count }
 
 func centred(_ s: String, _ width: Int) -> String {
   let spare = width - displayLength(s)
@@ -118,7 +119,7 @@ public struct SpeakerSummary {
     }
     var out = row("SPEAKER", "id ", ["#SENT", "#WORD", "Corr", "Sub", "Ins", "Del", "Err", "S.Err"])
     var sum = Totals()
-    for speaker in totals.keys.sorted(by: { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }) {
+    for speaker in totals.keys.sorted() {  // byte order (ByteString)
       let t = totals[speaker]!
       out += rows(speaker, t)
       sum.c += t.c; sum.s += t.s; sum.i += t.i; sum.d += t.d

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import KaldiBase
 
 /// sclite's "SYSTEM SUMMARY PERCENTAGES by SPEAKER" table (the `.sys` report), laid out as
 /// sclite 2.10 lays it out, so results can be read beside numbers from the TIMIT literature
@@ -93,7 +94,7 @@ public struct SystemSummary {
   /// one character between columns ('|' between the name, count and percentage groups), the
   /// box centred on an 80-column page.
   private func render(_ rows: [Row]) -> String {
-    let widths = (0..<9).map { c in rows.map { $0.cells[c].utf8.count }.max()! }
+    let widths = (0..<9).map { c in rows.map { ByteString.byteCount(of: $0.cells[c]) }.max()! }
     let width = 2 + widths.reduce(0, +) + 8
     let margin = String(repeating: " ", count: width < 80 ? (80 - width) / 2 : 0)
     let groupBreaks: Set<Int> = [0, 2]  // '|' after these columns
@@ -115,7 +116,7 @@ public struct SystemSummary {
       var line = "|"
       for c in 0..<9 {
         let cell = row.cells[c]
-        line += (c == 0 && row.leftFirst) ? cell + String(repeating: " ", count: widths[c] - cell.utf8.count) : centre(cell, widths[c])
+        line += (c == 0 && row.leftFirst) ? cell + String(repeating: " ", count: widths[c] - ByteString.byteCount(of: cell)) : centre(cell, widths[c])
         if c < 8 { line += groupBreaks.contains(c) ? "|" : " " }
       }
       out += margin + line + "|\n"
@@ -152,7 +153,7 @@ private func statistics(_ values: [Double]) -> (Double, Double, Double) {
 
 /// sclite's `center`: the odd space goes to the right.
 private func centre(_ s: String, _ width: Int) -> String {
-  let spare = max(0, width - s.utf8.count)
+  let spare = max(0, width - ByteString.byteCount(of: s))
   let left = spare / 2
   return String(repeating: " ", count: left) + s + String(repeating: " ", count: spare - left)
 }

@@ -146,14 +146,19 @@ struct ProtocolError: Error {
   init(_ message: String) { self.message = message }
 }
 
+/// The words as JSON needs them: Unicode, where ksnn carries the symbol table's bytes (`ByteString`).
+func unicodeSymbols(_ ids: [Int32], _ service: Service) throws -> [String] {
+  try service.words.symbols(of: ids).map(ByteString.unicode)
+}
+
 func text(_ ids: [Int32], _ service: Service) throws -> String {
-  try service.words.symbols(of: ids).joined(separator: " ")
+  try unicodeSymbols(ids, service).joined(separator: " ")
 }
 
 /// Vosk's result message for the words of `segments`.
 func resultJSON(_ segments: [RecognizedSegment], _ service: Service) throws -> String {
   let words = segments.flatMap(\.words)
-  let symbols = try service.words.symbols(of: words.map(\.word))
+  let symbols = try unicodeSymbols(words.map(\.word), service)
   // Times to the frame (10 ms), confidences to six digits, as Vosk prints them.
   func rounded(_ x: Float, _ digits: Double) -> Double { (Double(x) * digits).rounded() / digits }
   let result: [[String: Any]] = zip(words, symbols).map { w, s in

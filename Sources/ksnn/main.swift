@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import KaldiBase
 import KaldiTools
 
 // OpenBLAS starts its worker threads when the library loads, before any code here runs, and
@@ -27,7 +28,7 @@ func openBLASCoreType() -> String? {
   return nil
 }
 
-if ToolRegistry.tool(for: CommandLine.arguments)?.usesBLAS == true,
+if ToolRegistry.tool(for: ByteString.commandLine)?.usesBLAS == true,
   getenv("OPENBLAS_NUM_THREADS") == nil || getenv("OPENBLAS_CORETYPE") == nil
 {
   if getenv("OPENBLAS_NUM_THREADS") == nil { setenv("OPENBLAS_NUM_THREADS", "1", 1) }
@@ -41,4 +42,5 @@ if ToolRegistry.tool(for: CommandLine.arguments)?.usesBLAS == true,
 // A reader that goes away (`copy-feats ... ark:- | head`) must give a write error, not a
 // silent death by SIGPIPE, so that partial outputs are cleaned up.
 signal(SIGPIPE, SIG_IGN)
-exit(ToolRegistry.main(CommandLine.arguments))
+// Arguments are byte strings (file names and keys in any encoding), as everything ksnn reads.
+exit(ToolRegistry.main(ByteString.commandLine))

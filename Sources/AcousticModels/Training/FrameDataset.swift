@@ -35,14 +35,14 @@ public final class FrameDataset: @unchecked Sendable {
     let reader = try SequentialTableReader<MatrixHolder<Float>>(featuresRspecifier)
     let targets = try RandomAccessTableReader<Int32VectorHolder>(targetsRspecifier)
     cachePath = cache
-    let fd = open(cache, O_RDWR | O_CREAT | O_TRUNC, 0o644)
+    let fd = ByteString.withCString(cache) { open($0, O_RDWR | O_CREAT | O_TRUNC, 0o644) }
     self.fd = fd
     guard fd >= 0 else { throw KaldiError("cannot create feature cache \(cache): \(String(cString: strerror(errno)))") }
-    let targetsFd = open(cache + ".targets", O_RDWR | O_CREAT | O_TRUNC, 0o644)
+    let targetsFd = ByteString.withCString(cache + ".targets") { open($0, O_RDWR | O_CREAT | O_TRUNC, 0o644) }
     self.targetsFd = targetsFd
     guard targetsFd >= 0 else {
       close(fd)
-      unlink(cache)
+      _ = ByteString.withCString(cache) { unlink($0) }
       throw KaldiError("cannot create target cache \(cache).targets: \(String(cString: strerror(errno)))")
     }
     self.dim = expectedDim ?? 0
@@ -89,9 +89,9 @@ public final class FrameDataset: @unchecked Sendable {
 
   deinit {
     close(fd)
-    unlink(cachePath)
+    _ = ByteString.withCString(cachePath) { unlink($0) }
     close(targetsFd)
-    unlink(cachePath + ".targets")
+    _ = ByteString.withCString(cachePath + ".targets") { unlink($0) }
   }
 
   private static func write(_ raw: UnsafeRawBufferPointer, to fd: Int32, at offset: Int, _ path: String) throws {

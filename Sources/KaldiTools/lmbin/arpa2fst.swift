@@ -30,7 +30,7 @@ public enum Arpa2Fst: KaldiTool {
       bytes += chunk[0..<n]
     }
     try input.close()
-    let lm = try NgramLanguageModel.parse(arpa: String(decoding: bytes, as: UTF8.self), name: args[0])
+    let lm = try NgramLanguageModel.parse(arpa: ByteString.string(bytes), name: args[0])
     let (known, skipped) = lm.restricted(to: words)
     for (i, s) in skipped.enumerated() where maxWarnings.value < 0 || i < maxWarnings.value {
       KaldiLog.warn("\(s.ngram.count)-gram '\(s.ngram.joined(separator: " "))' skipped: word '\(s.word)' not in symbol table")

@@ -66,7 +66,7 @@ public enum KsnnAmTrain: KaldiTool {
     let options = settings.value.training
     try options.validate()
     let dir = args[4]
-    mkdir(dir, 0o755)
+    _ = ByteString.withCString(dir) { mkdir($0, 0o755) }
 
     let checkpoint = resume.value ? try ModelFile.read(dir + "/checkpoint.mdl") : nil
     let expectedDim = checkpoint?.value("input-dim").flatMap { Int($0) }
