@@ -48,7 +48,7 @@ let package = Package(
     .target(
       name: "Gmm", dependencies: ["KaldiBase", "KaldiIO", "KaldiMatrix", "Decoding"],
       linkerSettings: [.linkedLibrary("m")]),
-    .target(name: "Scoring", dependencies: ["KaldiBase", "KaldiIO"]),
+    .target(name: "Scoring", dependencies: ["KaldiBase", "KaldiIO", "KaldiMatrix"]),
     .target(
       name: "AcousticModels", dependencies: ["KaldiBase", "KaldiMatrix", "KaldiIO", "CBLAS", "CSparse"],
       linkerSettings: [.linkedLibrary("m")]),

@@ -1,8 +1,8 @@
 import CBLAS
 
 extension Matrix where Element == Float {
-  /// `self · other` through `cblas_sgemm` (the GMMs' log-likelihoods; the acoustic models use
-  /// their strided `gemm` on raw buffers instead, to work on gate blocks in place).
+  /// `self · other` through `gemm` (the GMMs' log-likelihoods; the acoustic models call `gemm`
+  /// on raw buffers, to work on gate blocks in place).
   public func multiplied(by other: Matrix<Float>, transposeSelf: Bool = false, transposeOther: Bool = false) -> Matrix<Float> {
     let m = transposeSelf ? cols : rows
     let k = transposeSelf ? rows : cols
@@ -11,15 +11,10 @@ extension Matrix where Element == Float {
     precondition(k == k2, "inner dimensions differ: \(k) vs \(k2)")
     var out = Matrix<Float>(rows: m, cols: n)
     if m == 0 || n == 0 || k == 0 { return out }
-    data.withUnsafeBufferPointer { a in
-      other.data.withUnsafeBufferPointer { b in
-        out.data.withUnsafeMutableBufferPointer { c in
-          cblas_sgemm(
-            CblasRowMajor, transposeSelf ? CblasTrans : CblasNoTrans,
-            transposeOther ? CblasTrans : CblasNoTrans,
-            Int32(m), Int32(n), Int32(k), 1, a.baseAddress, Int32(cols), b.baseAddress,
-            Int32(other.cols), 0, c.baseAddress, Int32(n))
-        }
+    withBuffers(data, other.data) { a, b in
+      out.data.withUnsafeMutableBufferPointer { c in
+        gemm(transA: transposeSelf, transB: transposeOther, m: m, n: n, k: k, a: a.baseAddress!, lda: cols,
+             b: b.baseAddress!, ldb: other.cols, c: c.baseAddress!, ldc: n)
       }
     }
     return out

@@ -1,3 +1,5 @@
+import KaldiMatrix
+
 /// Word error counts of one reference/hypothesis pair, or of many added together.
 public struct ErrorCounts: Equatable, Sendable {
   public var insertions = 0
@@ -33,32 +35,26 @@ public func editDistance<T: Equatable>(reference: [T], hypothesis: [T]) -> Error
   var currentCounts = previousCounts
   reference.withUnsafeBufferPointer { ref in
     for word in hypothesis {
-      previousCost.withUnsafeMutableBufferPointer { pc in
-        previousCounts.withUnsafeMutableBufferPointer { pn in
-          currentCost.withUnsafeMutableBufferPointer { cc in
-            currentCounts.withUnsafeMutableBufferPointer { cn in
-              cc[0] = pc[0] + 1
-              cn[0] = pn[0] + ins
-              var r = 1
-              while r <= n {
-                let insertion = pc[r] + 1
-                let deletion = cc[r - 1] + 1
-                let mismatch: Int32 = word == ref[r - 1] ? 0 : 1
-                let substitution = pc[r - 1] + mismatch
-                if substitution < insertion && substitution < deletion {
-                  cc[r] = substitution
-                  cn[r] = pn[r - 1] + UInt64(mismatch) * sub
-                } else if deletion < insertion {
-                  cc[r] = deletion
-                  cn[r] = cn[r - 1] + del
-                } else {
-                  cc[r] = insertion
-                  cn[r] = pn[r] + ins
-                }
-                r += 1
-              }
-            }
+      withMutableBuffers(&previousCost, &previousCounts, &currentCost, &currentCounts) { pc, pn, cc, cn in
+        cc[0] = pc[0] + 1
+        cn[0] = pn[0] + ins
+        var r = 1
+        while r <= n {
+          let insertion = pc[r] + 1
+          let deletion = cc[r - 1] + 1
+          let mismatch: Int32 = word == ref[r - 1] ? 0 : 1
+          let substitution = pc[r - 1] + mismatch
+          if substitution < insertion && substitution < deletion {
+            cc[r] = substitution
+            cn[r] = pn[r - 1] + UInt64(mismatch) * sub
+          } else if deletion < insertion {
+            cc[r] = deletion
+            cn[r] = cn[r - 1] + del
+          } else {
+            cc[r] = insertion
+            cn[r] = pn[r] + ins
           }
+          r += 1
         }
       }
       swap(&previousCost, &currentCost)

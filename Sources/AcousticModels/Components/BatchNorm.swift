@@ -1,3 +1,4 @@
+import KaldiMatrix
 /// Batch normalisation over the rows of an N × F buffer (PyTorch's `BatchNorm1d`): batch
 /// statistics in training (running averages updated with `momentum`, the variance unbiased),
 /// running statistics in evaluation.
@@ -83,22 +84,14 @@ public final class BatchNorm: ParameterOwner {
     inverseStd = (0..<f).map { Float(1 / (variance[$0] + Double(epsilon)).squareRoot()) }
     let meanF = mean.prefix(f).map { Float($0) }
     if normalized.count < n * f { normalized = .zeros(n * f) }
-    x.withUnsafeMutableBufferPointer { xp in
-      normalized.withUnsafeMutableBufferPointer { np in
-        inverseStd.withUnsafeBufferPointer { sp in
-          meanF.withUnsafeBufferPointer { mp in
-            gamma.value.withUnsafeBufferPointer { gp in
-              beta.value.withUnsafeBufferPointer { bp in
-                for r in 0..<n {
-                  let row = xp.baseAddress! + r * f, nrow = np.baseAddress! + r * f
-                  for c in 0..<f {
-                    let h = (row[c] - mp[c]) * sp[c]
-                    nrow[c] = h
-                    row[c] = h * gp[c] + bp[c]
-                  }
-                }
-              }
-            }
+    withMutableBuffers(&x, &normalized) { xp, np in
+      withBuffers(inverseStd, meanF, gamma.value, beta.value) { sp, mp, gp, bp in
+        for r in 0..<n {
+          let row = xp.baseAddress! + r * f, nrow = np.baseAddress! + r * f
+          for c in 0..<f {
+            let h = (row[c] - mp[c]) * sp[c]
+            nrow[c] = h
+            row[c] = h * gp[c] + bp[c]
           }
         }
       }
@@ -126,14 +119,10 @@ public final class BatchNorm: ParameterOwner {
     let means = sums.map { Float($0 / Double(statisticRows)) }
     // dx = γ·σ⁻¹·(dy − mean(dy) − x̂·mean(dy·x̂))
     dy.withUnsafeMutableBufferPointer { dp in
-      normalized.withUnsafeBufferPointer { np in
-        scale.withUnsafeBufferPointer { sc in
-          means.withUnsafeBufferPointer { m in
-            for r in 0..<rows {
-              let drow = dp.baseAddress! + r * f, nrow = np.baseAddress! + r * f
-              for c in 0..<f { drow[c] = sc[c] * (drow[c] - m[c] - nrow[c] * m[f + c]) }
-            }
-          }
+      withBuffers(normalized, scale, means) { np, sc, m in
+        for r in 0..<rows {
+          let drow = dp.baseAddress! + r * f, nrow = np.baseAddress! + r * f
+          for c in 0..<f { drow[c] = sc[c] * (drow[c] - m[c] - nrow[c] * m[f + c]) }
         }
       }
     }
@@ -142,15 +131,13 @@ public final class BatchNorm: ParameterOwner {
   /// Σ dy (first `features` values) and Σ dy·x̂ (the next) over the rows of the last pass.
   private func columnSums(_ dy: [Float], into sums: inout [Double]) {
     let f = features
-    dy.withUnsafeBufferPointer { dp in
-      normalized.withUnsafeBufferPointer { np in
-        sums.withUnsafeMutableBufferPointer { sp in
-          for r in 0..<rows {
-            let drow = dp.baseAddress! + r * f, nrow = np.baseAddress! + r * f
-            for c in 0..<f {
-              sp[c] += Double(drow[c])
-              sp[f + c] += Double(drow[c] * nrow[c])
-            }
+    withBuffers(dy, normalized) { dp, np in
+      sums.withUnsafeMutableBufferPointer { sp in
+        for r in 0..<rows {
+          let drow = dp.baseAddress! + r * f, nrow = np.baseAddress! + r * f
+          for c in 0..<f {
+            sp[c] += Double(drow[c])
+            sp[f + c] += Double(drow[c] * nrow[c])
           }
         }
       }

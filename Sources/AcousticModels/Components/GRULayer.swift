@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import KaldiMatrix
 
 /// Unidirectional GRU in PyTorch-Kaldi style: batch norm on each W·x term, no biases,
 /// orthogonal recurrent blocks, the reset gate applied before the candidate's recurrent
@@ -21,45 +22,37 @@ public final class GRULayer: GatedRecurrentLayer, RecurrentLayer {
     resetHidden = .zeros(steps * width)
     output = .zeros(steps * width)
     var zr = [Float].zeros(batch * 2 * h), uh = [Float].zeros(width)
-    gates.withUnsafeMutableBufferPointer { gp in
-      u.value.withUnsafeBufferPointer { up in
-        resetHidden.withUnsafeMutableBufferPointer { rp in
-          output.withUnsafeMutableBufferPointer { hp in
-            mask.withUnsafeBufferPointer { mp in
-              zr.withUnsafeMutableBufferPointer { zp in
-                uh.withUnsafeMutableBufferPointer { uhp in
-                  for t in 0..<steps {
-                    let gt = gp.baseAddress! + t * batch * g
-                    let prev: UnsafeMutablePointer<Float>? = t > 0 ? hp.baseAddress! + (t - 1) * width : nil
-                    if let prev {
-                      gemm(transB: true, m: batch, n: 2 * h, k: h, a: prev, lda: h, b: up.baseAddress!, ldb: h,
-                           c: zp.baseAddress!, ldc: 2 * h)
-                    } else {
-                      zp.update(repeating: 0)
-                    }
-                    for b in 0..<batch {
-                      let row = gt + b * g, ur = zp.baseAddress! + b * 2 * h
-                      let rh = rp.baseAddress! + t * width + b * h
-                      for j in 0..<h {
-                        row[j] = sigmoid(row[j] + ur[j])
-                        row[h + j] = sigmoid(row[h + j] + ur[h + j])
-                        rh[j] = row[h + j] * (prev?[b * h + j] ?? 0)
-                      }
-                    }
-                    gemm(transB: true, m: batch, n: h, k: h, a: rp.baseAddress! + t * width, lda: h,
-                         b: up.baseAddress! + 2 * h * h, ldb: h, c: uhp.baseAddress!, ldc: h)
-                    for b in 0..<batch {
-                      let row = gt + b * g, out = hp.baseAddress! + t * width + b * h
-                      let m = mp.baseAddress! + b * h, uhr = uhp.baseAddress! + b * h
-                      for j in 0..<h {
-                        let th = fastTanh(row[2 * h + j] + uhr[j])
-                        row[2 * h + j] = th
-                        let z = row[j]
-                        out[j] = z * (prev?[b * h + j] ?? 0) + (1 - z) * th * m[j]
-                      }
-                    }
-                  }
-                }
+    withMutableBuffers(&gates, &resetHidden, &output, &zr) { gp, rp, hp, zp in
+      withBuffers(u.value, mask) { up, mp in
+        uh.withUnsafeMutableBufferPointer { uhp in
+          for t in 0..<steps {
+            let gt = gp.baseAddress! + t * batch * g
+            let prev: UnsafeMutablePointer<Float>? = t > 0 ? hp.baseAddress! + (t - 1) * width : nil
+            if let prev {
+              gemm(transB: true, m: batch, n: 2 * h, k: h, a: prev, lda: h, b: up.baseAddress!, ldb: h,
+                   c: zp.baseAddress!, ldc: 2 * h)
+            } else {
+              zp.update(repeating: 0)
+            }
+            for b in 0..<batch {
+              let row = gt + b * g, ur = zp.baseAddress! + b * 2 * h
+              let rh = rp.baseAddress! + t * width + b * h
+              for j in 0..<h {
+                row[j] = sigmoid(row[j] + ur[j])
+                row[h + j] = sigmoid(row[h + j] + ur[h + j])
+                rh[j] = row[h + j] * (prev?[b * h + j] ?? 0)
+              }
+            }
+            gemm(transB: true, m: batch, n: h, k: h, a: rp.baseAddress! + t * width, lda: h,
+                 b: up.baseAddress! + 2 * h * h, ldb: h, c: uhp.baseAddress!, ldc: h)
+            for b in 0..<batch {
+              let row = gt + b * g, out = hp.baseAddress! + t * width + b * h
+              let m = mp.baseAddress! + b * h, uhr = uhp.baseAddress! + b * h
+              for j in 0..<h {
+                let th = fastTanh(row[2 * h + j] + uhr[j])
+                row[2 * h + j] = th
+                let z = row[j]
+                out[j] = z * (prev?[b * h + j] ?? 0) + (1 - z) * th * m[j]
               }
             }
           }
@@ -73,48 +66,38 @@ public final class GRULayer: GatedRecurrentLayer, RecurrentLayer {
     let h = hiddenDim, g = 3 * h, width = batch * h
     var dGates = [Float].zeros(steps * batch * g)
     var carry = [Float].zeros(width), dResetHidden = [Float].zeros(width)
-    dGates.withUnsafeMutableBufferPointer { dp in
-      dy.withUnsafeBufferPointer { yp in
-        gates.withUnsafeBufferPointer { gp in
-          output.withUnsafeBufferPointer { hp in
-            mask.withUnsafeBufferPointer { mp in
-              u.value.withUnsafeBufferPointer { up in
-                carry.withUnsafeMutableBufferPointer { cp in
-                  dResetHidden.withUnsafeMutableBufferPointer { drp in
-                    for t in stride(from: steps - 1, through: 0, by: -1) {
-                      let dt = dp.baseAddress! + t * batch * g
-                      // Candidate first: its gradient feeds the reset gate through r ⊙ h(t−1).
-                      for b in 0..<batch {
-                        let row = gp.baseAddress! + (t * batch + b) * g, drow = dt + b * g
-                        let off = t * width + b * h, m = mp.baseAddress! + b * h, c = cp.baseAddress! + b * h
-                        for j in 0..<h {
-                          let gh = yp[off + j] + c[j]
-                          let z = row[j], th = row[2 * h + j]
-                          let hPrev = t > 0 ? hp[off - width + j] : 0
-                          drow[j] = gh * (hPrev - th * m[j]) * z * (1 - z)
-                          drow[2 * h + j] = gh * (1 - z) * m[j] * (1 - th * th)
-                          c[j] = gh * z
-                        }
-                      }
-                      gemm(m: batch, n: h, k: h, a: dt + 2 * h, lda: g, b: up.baseAddress! + 2 * h * h, ldb: h,
-                           c: drp.baseAddress!, ldc: h)
-                      for b in 0..<batch {
-                        let row = gp.baseAddress! + (t * batch + b) * g, drow = dt + b * g
-                        let off = t * width + b * h, c = cp.baseAddress! + b * h, drh = drp.baseAddress! + b * h
-                        for j in 0..<h {
-                          let r = row[h + j]
-                          let hPrev = t > 0 ? hp[off - width + j] : 0
-                          drow[h + j] = drh[j] * hPrev * r * (1 - r)
-                          c[j] += drh[j] * r
-                        }
-                      }
-                      gemm(m: batch, n: h, k: 2 * h, a: dt, lda: g, b: up.baseAddress!, ldb: h, beta: 1,
-                           c: cp.baseAddress!, ldc: h)
-                    }
-                  }
-                }
+    withMutableBuffers(&dGates, &carry, &dResetHidden) { dp, cp, drp in
+      withBuffers(dy, gates, output, mask) { yp, gp, hp, mp in
+        u.value.withUnsafeBufferPointer { up in
+          for t in stride(from: steps - 1, through: 0, by: -1) {
+            let dt = dp.baseAddress! + t * batch * g
+            // Candidate first: its gradient feeds the reset gate through r ⊙ h(t−1).
+            for b in 0..<batch {
+              let row = gp.baseAddress! + (t * batch + b) * g, drow = dt + b * g
+              let off = t * width + b * h, m = mp.baseAddress! + b * h, c = cp.baseAddress! + b * h
+              for j in 0..<h {
+                let gh = yp[off + j] + c[j]
+                let z = row[j], th = row[2 * h + j]
+                let hPrev = t > 0 ? hp[off - width + j] : 0
+                drow[j] = gh * (hPrev - th * m[j]) * z * (1 - z)
+                drow[2 * h + j] = gh * (1 - z) * m[j] * (1 - th * th)
+                c[j] = gh * z
               }
             }
+            gemm(m: batch, n: h, k: h, a: dt + 2 * h, lda: g, b: up.baseAddress! + 2 * h * h, ldb: h,
+                 c: drp.baseAddress!, ldc: h)
+            for b in 0..<batch {
+              let row = gp.baseAddress! + (t * batch + b) * g, drow = dt + b * g
+              let off = t * width + b * h, c = cp.baseAddress! + b * h, drh = drp.baseAddress! + b * h
+              for j in 0..<h {
+                let r = row[h + j]
+                let hPrev = t > 0 ? hp[off - width + j] : 0
+                drow[h + j] = drh[j] * hPrev * r * (1 - r)
+                c[j] += drh[j] * r
+              }
+            }
+            gemm(m: batch, n: h, k: 2 * h, a: dt, lda: g, b: up.baseAddress!, ldb: h, beta: 1,
+                 c: cp.baseAddress!, ldc: h)
           }
         }
       }

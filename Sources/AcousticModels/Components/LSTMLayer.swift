@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import KaldiMatrix
 
 /// Unidirectional LSTM in PyTorch-Kaldi style: batch norm on each W·x term, no biases,
 /// orthogonal recurrent blocks, recurrent dropout on the candidate with a non-inverted mask.
@@ -21,41 +22,33 @@ public final class LSTMLayer: GatedRecurrentLayer, RecurrentLayer {
     cell = .zeros(steps * width)
     tanhCell = .zeros(steps * width)
     output = .zeros(steps * width)
-    gates.withUnsafeMutableBufferPointer { gp in
-      u.value.withUnsafeBufferPointer { up in
-        cell.withUnsafeMutableBufferPointer { cp in
-          tanhCell.withUnsafeMutableBufferPointer { tp in
-            output.withUnsafeMutableBufferPointer { hp in
-              mask.withUnsafeBufferPointer { mp in
-                for t in 0..<steps {
-                  let gt = gp.baseAddress! + t * batch * g
-                  if t > 0 {
-                    gemm(transB: true, m: batch, n: g, k: h, a: hp.baseAddress! + (t - 1) * width, lda: h,
-                         b: up.baseAddress!, ldb: h, beta: 1, c: gt, ldc: g)
-                  }
-                  for b in 0..<batch {
-                    let row = gt + b * g
-                    let c = cp.baseAddress! + t * width + b * h
-                    let cPrev: UnsafeMutablePointer<Float>? = t > 0 ? c - width : nil
-                    let tc = tp.baseAddress! + t * width + b * h
-                    let out = hp.baseAddress! + t * width + b * h
-                    let m = mp.baseAddress! + b * h
-                    for j in 0..<h {
-                      let f = sigmoid(row[j]), i = sigmoid(row[h + j]), o = sigmoid(row[2 * h + j])
-                      let cc = fastTanh(row[3 * h + j])
-                      row[j] = f
-                      row[h + j] = i
-                      row[2 * h + j] = o
-                      row[3 * h + j] = cc
-                      let cv = i * cc * m[j] + f * (cPrev?[j] ?? 0)
-                      c[j] = cv
-                      let th = fastTanh(cv)
-                      tc[j] = th
-                      out[j] = o * th
-                    }
-                  }
-                }
-              }
+    withMutableBuffers(&gates, &cell, &tanhCell, &output) { gp, cp, tp, hp in
+      withBuffers(u.value, mask) { up, mp in
+        for t in 0..<steps {
+          let gt = gp.baseAddress! + t * batch * g
+          if t > 0 {
+            gemm(transB: true, m: batch, n: g, k: h, a: hp.baseAddress! + (t - 1) * width, lda: h,
+                 b: up.baseAddress!, ldb: h, beta: 1, c: gt, ldc: g)
+          }
+          for b in 0..<batch {
+            let row = gt + b * g
+            let c = cp.baseAddress! + t * width + b * h
+            let cPrev: UnsafeMutablePointer<Float>? = t > 0 ? c - width : nil
+            let tc = tp.baseAddress! + t * width + b * h
+            let out = hp.baseAddress! + t * width + b * h
+            let m = mp.baseAddress! + b * h
+            for j in 0..<h {
+              let f = sigmoid(row[j]), i = sigmoid(row[h + j]), o = sigmoid(row[2 * h + j])
+              let cc = fastTanh(row[3 * h + j])
+              row[j] = f
+              row[h + j] = i
+              row[2 * h + j] = o
+              row[3 * h + j] = cc
+              let cv = i * cc * m[j] + f * (cPrev?[j] ?? 0)
+              c[j] = cv
+              let th = fastTanh(cv)
+              tc[j] = th
+              out[j] = o * th
             }
           }
         }
@@ -68,57 +61,43 @@ public final class LSTMLayer: GatedRecurrentLayer, RecurrentLayer {
     let h = hiddenDim, g = 4 * h, width = batch * h
     var dGates = [Float].zeros(steps * batch * g)
     var carryH = [Float].zeros(width), carryC = [Float].zeros(width)
-    dGates.withUnsafeMutableBufferPointer { dp in
-      dy.withUnsafeBufferPointer { yp in
-        gates.withUnsafeBufferPointer { gp in
-          cell.withUnsafeBufferPointer { cp in
-            tanhCell.withUnsafeBufferPointer { tp in
-              mask.withUnsafeBufferPointer { mp in
-                u.value.withUnsafeBufferPointer { up in
-                  carryH.withUnsafeMutableBufferPointer { chp in
-                    carryC.withUnsafeMutableBufferPointer { ccp in
-                      for t in stride(from: steps - 1, through: 0, by: -1) {
-                        for b in 0..<batch {
-                          let row = gp.baseAddress! + (t * batch + b) * g
-                          let drow = dp.baseAddress! + (t * batch + b) * g
-                          let off = t * width + b * h
-                          let m = mp.baseAddress! + b * h
-                          let ch = chp.baseAddress! + b * h, cc = ccp.baseAddress! + b * h
-                          for j in 0..<h {
-                            let f = row[j], i = row[h + j], o = row[2 * h + j], cand = row[3 * h + j]
-                            let gh = yp[off + j] + ch[j]
-                            let tcv = tp[off + j]
-                            let gc = gh * o * (1 - tcv * tcv) + cc[j]
-                            let cPrev = t > 0 ? cp[off - width + j] : 0
-                            let gf = gc * cPrev, gi = gc * cand * m[j], gcand = gc * i * m[j], go = gh * tcv
-                            drow[j] = gf * f * (1 - f)
-                            drow[h + j] = gi * i * (1 - i)
-                            drow[2 * h + j] = go * o * (1 - o)
-                            drow[3 * h + j] = gcand * (1 - cand * cand)
-                            cc[j] = gc * f
-                          }
-                        }
-                        // dh(t−1) = dA(t)·U
-                        gemm(m: batch, n: h, k: g, a: dp.baseAddress! + t * batch * g, lda: g, b: up.baseAddress!, ldb: h,
-                             c: chp.baseAddress!, ldc: h)
-                      }
-                    }
-                  }
-                }
+    withMutableBuffers(&dGates, &carryH, &carryC) { dp, chp, ccp in
+      withBuffers(dy, gates, cell, tanhCell) { yp, gp, cp, tp in
+        withBuffers(mask, u.value) { mp, up in
+          for t in stride(from: steps - 1, through: 0, by: -1) {
+            for b in 0..<batch {
+              let row = gp.baseAddress! + (t * batch + b) * g
+              let drow = dp.baseAddress! + (t * batch + b) * g
+              let off = t * width + b * h
+              let m = mp.baseAddress! + b * h
+              let ch = chp.baseAddress! + b * h, cc = ccp.baseAddress! + b * h
+              for j in 0..<h {
+                let f = row[j], i = row[h + j], o = row[2 * h + j], cand = row[3 * h + j]
+                let gh = yp[off + j] + ch[j]
+                let tcv = tp[off + j]
+                let gc = gh * o * (1 - tcv * tcv) + cc[j]
+                let cPrev = t > 0 ? cp[off - width + j] : 0
+                let gf = gc * cPrev, gi = gc * cand * m[j], gcand = gc * i * m[j], go = gh * tcv
+                drow[j] = gf * f * (1 - f)
+                drow[h + j] = gi * i * (1 - i)
+                drow[2 * h + j] = go * o * (1 - o)
+                drow[3 * h + j] = gcand * (1 - cand * cand)
+                cc[j] = gc * f
               }
             }
+            // dh(t−1) = dA(t)·U
+            gemm(m: batch, n: h, k: g, a: dp.baseAddress! + t * batch * g, lda: g, b: up.baseAddress!, ldb: h,
+                 c: chp.baseAddress!, ldc: h)
           }
         }
       }
     }
     // dU = Σ_t dA(t)ᵀ·h(t−1), one GEMM over all steps.
     if steps > 1 {
-      dGates.withUnsafeBufferPointer { dp in
-        output.withUnsafeBufferPointer { hp in
-          u.grad.withUnsafeMutableBufferPointer { gp in
-            gemm(transA: true, m: g, n: h, k: (steps - 1) * batch, a: dp.baseAddress! + batch * g, lda: g,
-                 b: hp.baseAddress!, ldb: h, beta: 1, c: gp.baseAddress!, ldc: h)
-          }
+      withBuffers(dGates, output) { dp, hp in
+        u.grad.withUnsafeMutableBufferPointer { gp in
+          gemm(transA: true, m: g, n: h, k: (steps - 1) * batch, a: dp.baseAddress! + batch * g, lda: g,
+               b: hp.baseAddress!, ldb: h, beta: 1, c: gp.baseAddress!, ldc: h)
         }
       }
     }

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import KaldiMatrix
 
 /// The multi-bit spiking activation of the paper's Eq. 22: levels `trunc(u·scale)` with
 /// `scale = 2^(b-1)·(1−10⁻⁴)/u_max`, levels with |level| ≤ threshold forced to zero, and u_max

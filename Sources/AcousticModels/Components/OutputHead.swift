@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import KaldiMatrix
 
 /// The output layer every model shares: affine H→K without bias, batch norm, log-softmax.
 public final class OutputHead: ParameterOwner {

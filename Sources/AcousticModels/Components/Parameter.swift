@@ -1,3 +1,4 @@
+import KaldiMatrix
 /// A learnable matrix (rows × cols, row-major; a vector has one row) with its gradient.
 public struct Parameter: Sendable {
   public let name: String

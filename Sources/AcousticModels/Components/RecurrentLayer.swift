@@ -1,3 +1,4 @@
+import KaldiMatrix
 /// One recurrent layer of an acoustic model over a time-major batch: row `t·B + b` of every
 /// T·B × dim buffer is frame t of sequence b. `propagate` keeps what `backpropagate` needs.
 public protocol RecurrentLayer: ParameterOwner {

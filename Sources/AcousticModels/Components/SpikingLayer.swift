@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import CSparse
+import KaldiMatrix
 
 /// The synaptic-current dynamics of a spiking layer.
 public enum SpikingDynamics: String, Sendable, CaseIterable {
@@ -55,58 +56,47 @@ public final class SpikingLayer: ProjectedLayer, RecurrentLayer {
     current = .zeros(steps * width)
     pass = .zeros(steps * width)
     output = .zeros(steps * width)
-    var membrane = [Float].zeros(width)
-    var recurrentTerm = [Float].zeros(dynamics == .v2 ? batch * 2 * h : 0)
+    // The membrane potentials U (B × H) and, for v2, R·Y[t−1] (B × 2H), in one scratch array.
+    var scratch = [Float].zeros(width + (dynamics == .v2 ? batch * 2 * h : 0))
     let alpha = leak?.value ?? []
     let rWeights = recurrent?.value ?? []
-    drive.withUnsafeMutableBufferPointer { dp in
-      current.withUnsafeMutableBufferPointer { ip in
-        pass.withUnsafeMutableBufferPointer { pp in
-          output.withUnsafeMutableBufferPointer { yp in
-            membrane.withUnsafeMutableBufferPointer { up in
-              mask.withUnsafeBufferPointer { mp in
-                recurrentTerm.withUnsafeMutableBufferPointer { rp in
-                  rWeights.withUnsafeBufferPointer { rw in
-                    alpha.withUnsafeBufferPointer { ap in
-                      for t in 0..<steps {
-                        let dt = dp.baseAddress! + t * batch * g
-                        let it = ip.baseAddress! + t * width
-                        let iPrev: UnsafeMutablePointer<Float>? = t > 0 ? it - width : nil
-                        if dynamics == .v2 && t > 0 {
-                          gemm(transB: true, m: batch, n: 2 * h, k: h, a: yp.baseAddress! + (t - 1) * width, lda: h,
-                               b: rw.baseAddress!, ldb: h, c: rp.baseAddress!, ldc: 2 * h)
-                        }
-                        for b in 0..<batch {
-                          let row = dt + b * g, cur = it + b * h, m = mp.baseAddress! + b * h
-                          switch dynamics {
-                          case .lif:
-                            for j in 0..<h {
-                              cur[j] = ap[j] * (iPrev?[b * h + j] ?? 0) + row[j] * m[j]
-                            }
-                          case .v1, .v2:
-                            if dynamics == .v2 && t > 0 {
-                              let r = rp.baseAddress! + b * 2 * h
-                              for j in 0..<(2 * h) { row[j] += r[j] }
-                            }
-                            ksnn_sigmoid(row, row, Int32(h))  // F, as the streaming step computes it
-                            for j in 0..<h {
-                              let f = row[j], c = max(row[h + j], 0)
-                              row[h + j] = c
-                              cur[j] = f * (iPrev?[b * h + j] ?? 0) + (1 - f) * c * m[j]
-                            }
-                          }
-                        }
-                        for i in 0..<width { up[i] += it[i] }
-                        quantizer.quantize(up.baseAddress!, count: width, into: yp.baseAddress! + t * width,
-                                           pass: pp.baseAddress! + t * width, training: training)
-                        let yt = yp.baseAddress! + t * width
-                        for i in 0..<width { up[i] -= yt[i] }
-                      }
-                    }
-                  }
+    withMutableBuffers(&drive, &current, &pass, &output) { dp, ip, pp, yp in
+      withBuffers(mask, rWeights, alpha) { mp, rw, ap in
+        scratch.withUnsafeMutableBufferPointer { sp in
+          let up = sp.baseAddress!, rp = up + width
+          for t in 0..<steps {
+            let dt = dp.baseAddress! + t * batch * g
+            let it = ip.baseAddress! + t * width
+            let iPrev: UnsafeMutablePointer<Float>? = t > 0 ? it - width : nil
+            if dynamics == .v2 && t > 0 {
+              gemm(transB: true, m: batch, n: 2 * h, k: h, a: yp.baseAddress! + (t - 1) * width, lda: h,
+                   b: rw.baseAddress!, ldb: h, c: rp, ldc: 2 * h)
+            }
+            for b in 0..<batch {
+              let row = dt + b * g, cur = it + b * h, m = mp.baseAddress! + b * h
+              switch dynamics {
+              case .lif:
+                for j in 0..<h {
+                  cur[j] = ap[j] * (iPrev?[b * h + j] ?? 0) + row[j] * m[j]
+                }
+              case .v1, .v2:
+                if dynamics == .v2 && t > 0 {
+                  let r = rp + b * 2 * h
+                  for j in 0..<(2 * h) { row[j] += r[j] }
+                }
+                ksnn_sigmoid(row, row, Int32(h))  // F, as the streaming step computes it
+                for j in 0..<h {
+                  let f = row[j], c = max(row[h + j], 0)
+                  row[h + j] = c
+                  cur[j] = f * (iPrev?[b * h + j] ?? 0) + (1 - f) * c * m[j]
                 }
               }
             }
+            for i in 0..<width { up[i] += it[i] }
+            quantizer.quantize(up, count: width, into: yp.baseAddress! + t * width,
+                               pass: pp.baseAddress! + t * width, training: training)
+            let yt = yp.baseAddress! + t * width
+            for i in 0..<width { up[i] -= yt[i] }
           }
         }
       }
@@ -117,66 +107,49 @@ public final class SpikingLayer: ProjectedLayer, RecurrentLayer {
   public func backpropagate(_ dy: [Float]) -> [Float] {
     let h = hiddenDim, g = gateCount * h, width = batch * h
     var dDrive = [Float].zeros(steps * batch * g)
-    var membraneGrad = [Float].zeros(width)  // ∂L/∂U after the reset of step t
-    var currentCarry = [Float].zeros(width)  // ∂L/∂I(t) through I(t+1)
-    var outputCarry = [Float].zeros(width)  // v2: ∂L/∂Y(t) through the gates of step t+1
-    var alphaGrad = [Float].zeros(dynamics == .lif ? h : 0)
+    // Carried gradients in one scratch array: ∂L/∂U after the reset of step t (B × H), ∂L/∂I(t)
+    // through I(t+1) (B × H), v2's ∂L/∂Y(t) through the gates of step t+1 (B × H), and the
+    // traditional SNN's ∂L/∂α (H).
+    var scratch = [Float].zeros(3 * width + (dynamics == .lif ? h : 0))
     let alpha = leak?.value ?? []
     let rWeights = recurrent?.value ?? []
-    dDrive.withUnsafeMutableBufferPointer { dp in
-      dy.withUnsafeBufferPointer { yp in
-        drive.withUnsafeBufferPointer { fp in
-          current.withUnsafeBufferPointer { ip in
-            pass.withUnsafeBufferPointer { pp in
-              mask.withUnsafeBufferPointer { mp in
-                membraneGrad.withUnsafeMutableBufferPointer { gu in
-                  currentCarry.withUnsafeMutableBufferPointer { gi in
-                    outputCarry.withUnsafeMutableBufferPointer { go in
-                      alpha.withUnsafeBufferPointer { ap in
-                        alphaGrad.withUnsafeMutableBufferPointer { agp in
-                          rWeights.withUnsafeBufferPointer { rw in
-                            for t in stride(from: steps - 1, through: 0, by: -1) {
-                              for b in 0..<batch {
-                                let off = t * width + b * h
-                                let row = fp.baseAddress! + (t * batch + b) * g
-                                let drow = dp.baseAddress! + (t * batch + b) * g
-                                let m = mp.baseAddress! + b * h
-                                for j in 0..<h {
-                                  let k = b * h + j
-                                  // Y(t) feeds the loss, the reset U ← U − Y, and (v2) the next gates.
-                                  let gy = yp[off + j] - gu[k] + go[k]
-                                  let gPre = gu[k] + gy * pp[off + j]
-                                  let gCur = gPre + gi[k]
-                                  let iPrev: Float = t > 0 ? ip[off - width + j] : 0
-                                  switch dynamics {
-                                  case .lif:
-                                    drow[j] = gCur * m[j]
-                                    agp[j] += gCur * iPrev
-                                    gi[k] = gCur * ap[j]
-                                  case .v1, .v2:
-                                    let f = row[j], c = row[h + j]
-                                    drow[j] = gCur * (iPrev - c * m[j]) * f * (1 - f)
-                                    drow[h + j] = c > 0 ? gCur * (1 - f) * m[j] : 0
-                                    gi[k] = gCur * f
-                                  }
-                                  gu[k] = gPre
-                                }
-                              }
-                              if dynamics == .v2 {
-                                if t > 0 {
-                                  gemm(m: batch, n: h, k: 2 * h, a: dp.baseAddress! + t * batch * g, lda: g,
-                                       b: rw.baseAddress!, ldb: h, c: go.baseAddress!, ldc: h)
-                                } else {
-                                  go.update(repeating: 0)
-                                }
-                              }
-                            }
-                          }
-                        }
-                      }
-                    }
-                  }
+    withMutableBuffers(&dDrive, &scratch) { dp, sp in
+      let gu = sp.baseAddress!, gi = gu + width, go = gu + 2 * width, agp = gu + 3 * width
+      withBuffers(dy, drive, current, pass) { yp, fp, ip, pp in
+        withBuffers(mask, alpha, rWeights) { mp, ap, rw in
+          for t in stride(from: steps - 1, through: 0, by: -1) {
+            for b in 0..<batch {
+              let off = t * width + b * h
+              let row = fp.baseAddress! + (t * batch + b) * g
+              let drow = dp.baseAddress! + (t * batch + b) * g
+              let m = mp.baseAddress! + b * h
+              for j in 0..<h {
+                let k = b * h + j
+                // Y(t) feeds the loss, the reset U ← U − Y, and (v2) the next gates.
+                let gy = yp[off + j] - gu[k] + go[k]
+                let gPre = gu[k] + gy * pp[off + j]
+                let gCur = gPre + gi[k]
+                let iPrev: Float = t > 0 ? ip[off - width + j] : 0
+                switch dynamics {
+                case .lif:
+                  drow[j] = gCur * m[j]
+                  agp[j] += gCur * iPrev
+                  gi[k] = gCur * ap[j]
+                case .v1, .v2:
+                  let f = row[j], c = row[h + j]
+                  drow[j] = gCur * (iPrev - c * m[j]) * f * (1 - f)
+                  drow[h + j] = c > 0 ? gCur * (1 - f) * m[j] : 0
+                  gi[k] = gCur * f
                 }
+                gu[k] = gPre
+              }
+            }
+            if dynamics == .v2 {
+              if t > 0 {
+                gemm(m: batch, n: h, k: 2 * h, a: dp.baseAddress! + t * batch * g, lda: g,
+                     b: rw.baseAddress!, ldb: h, c: go, ldc: h)
+              } else {
+                go.update(repeating: 0, count: width)
               }
             }
           }
@@ -184,16 +157,14 @@ public final class SpikingLayer: ProjectedLayer, RecurrentLayer {
       }
     }
     if dynamics == .lif {
-      for j in 0..<h { leak!.grad[j] += alphaGrad[j] }
+      for j in 0..<h { leak!.grad[j] += scratch[3 * width + j] }
     }
     if dynamics == .v2, steps > 1 {
       // dR = Σ_t dA(t)ᵀ·Y(t−1), one GEMM over all steps.
-      dDrive.withUnsafeBufferPointer { dp in
-        output.withUnsafeBufferPointer { yp in
-          recurrent!.grad.withUnsafeMutableBufferPointer { gp in
-            gemm(transA: true, m: 2 * h, n: h, k: (steps - 1) * batch, a: dp.baseAddress! + batch * g, lda: g,
-                 b: yp.baseAddress!, ldb: h, beta: 1, c: gp.baseAddress!, ldc: h)
-          }
+      withBuffers(dDrive, output) { dp, yp in
+        recurrent!.grad.withUnsafeMutableBufferPointer { gp in
+          gemm(transA: true, m: 2 * h, n: h, k: (steps - 1) * batch, a: dp.baseAddress! + batch * g, lda: g,
+               b: yp.baseAddress!, ldb: h, beta: 1, c: gp.baseAddress!, ldc: h)
         }
       }
     }

@@ -1,8 +1,8 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import CBLAS
 import CSparse
+import KaldiMatrix
 
 /// Batch-1, evaluation-mode stepping of one component for on-line recognition: state carried
 /// from frame to frame, every buffer allocated once. Each layer type makes its own
@@ -13,29 +13,6 @@ public protocol StreamingStep: AnyObject {
   func reset()
   /// The component's output for one input frame.
   func step(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>)
-}
-
-/// Floats at one address for the owner's lifetime, so per-frame loops use plain pointers
-/// instead of pinning arrays in nested closures.
-final class PinnedFloats {
-  let pointer: UnsafeMutablePointer<Float>
-  let count: Int
-
-  init(_ values: [Float]) {
-    count = values.count
-    pointer = .allocate(capacity: max(count, 1))
-    values.withUnsafeBufferPointer { if count > 0 { pointer.update(from: $0.baseAddress!, count: count) } }
-  }
-
-  init(zeros count: Int) {
-    self.count = count
-    pointer = .allocate(capacity: max(count, 1))
-    pointer.update(repeating: 0, count: max(count, 1))
-  }
-
-  deinit { pointer.deallocate() }
-
-  func zero() { pointer.update(repeating: 0, count: count) }
 }
 
 /// An evaluation-mode batch norm as one multiply-add per value.
@@ -65,12 +42,6 @@ func transposed(_ m: [Float], rows: Int, cols: Int) -> [Float] {
   var out = [Float](repeating: 0, count: rows * cols)
   for r in 0..<rows { for q in 0..<cols { out[q * rows + r] = m[r * cols + q] } }
   return out
-}
-
-/// y = W·x (+ y with `accumulate`) for a row-major rows × cols W.
-@inline(__always)
-func gemv(_ w: UnsafePointer<Float>, rows: Int, cols: Int, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, accumulate: Bool) {
-  cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(rows), Int32(cols), 1, w, Int32(cols), x, 1, accumulate ? 1 : 0, y, 1)
 }
 
 /// The non-zero entries of one vector, gathered once per frame so that each product reading

@@ -1,3 +1,4 @@
+import KaldiMatrix
 /// A time-major minibatch of B sequences padded to T frames: features (T·B × D) and frame
 /// targets (T·B, −1 where a frame is padding or unscored).
 public struct SequenceBatch: Sendable {

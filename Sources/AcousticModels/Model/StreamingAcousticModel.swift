@@ -1,4 +1,5 @@
 import CSparse
+import KaldiMatrix
 
 /// A trained model evaluated one frame at a time (batch 1, evaluation mode) for on-line
 /// recognition: each component's own streaming step in turn (input encoding, the recurrent

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import KaldiMatrix
 
 /// Adam (Kingma & Ba) exactly as `torch.optim.Adam` without weight decay.
 public struct Adam: Sendable {
@@ -37,16 +38,12 @@ public struct Adam: Sendable {
         m.append(.zeros(p.count))
         v.append(.zeros(p.count))
       }
-      m[index].withUnsafeMutableBufferPointer { mp in
-        v[index].withUnsafeMutableBufferPointer { vp in
-          p.value.withUnsafeMutableBufferPointer { w in
-            p.grad.withUnsafeBufferPointer { g in
-              for i in 0..<w.count {
-                mp[i] = b1 * mp[i] + (1 - b1) * g[i]
-                vp[i] = b2 * vp[i] + (1 - b2) * g[i] * g[i]
-                w[i] -= stepSize * mp[i] / (vp[i].squareRoot() / bc2Root + eps)
-              }
-            }
+      withMutableBuffers(&m[index], &v[index], &p.value) { mp, vp, w in
+        p.grad.withUnsafeBufferPointer { g in
+          for i in 0..<w.count {
+            mp[i] = b1 * mp[i] + (1 - b1) * g[i]
+            vp[i] = b2 * vp[i] + (1 - b2) * g[i] * g[i]
+            w[i] -= stepSize * mp[i] / (vp[i].squareRoot() / bc2Root + eps)
           }
         }
       }
