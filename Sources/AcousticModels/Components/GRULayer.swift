@@ -102,20 +102,9 @@ public final class GRULayer: GatedRecurrentLayer, RecurrentLayer {
         }
       }
     }
-    dGates.withUnsafeBufferPointer { dp in
-      u.grad.withUnsafeMutableBufferPointer { gp in
-        if steps > 1 {
-          output.withUnsafeBufferPointer { hp in
-            gemm(transA: true, m: 2 * h, n: h, k: (steps - 1) * batch, a: dp.baseAddress! + batch * g, lda: g,
-                 b: hp.baseAddress!, ldb: h, beta: 1, c: gp.baseAddress!, ldc: h)
-          }
-        }
-        resetHidden.withUnsafeBufferPointer { rp in
-          gemm(transA: true, m: h, n: h, k: steps * batch, a: dp.baseAddress! + 2 * h, lda: g,
-               b: rp.baseAddress!, ldb: h, beta: 1, c: gp.baseAddress! + 2 * h * h, ldc: h)
-        }
-      }
-    }
+    // dU of z and r from h(t−1); the candidate's from r ⊙ h(t−1) of the same step.
+    accumulateRecurrentGradient(dGates, gates: 0..<2, from: output, lag: 1)
+    accumulateRecurrentGradient(dGates, gates: 2..<3, from: resetHidden, lag: 0)
     return backpropagateInput(&dGates)
   }
 }

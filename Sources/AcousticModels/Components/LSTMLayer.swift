@@ -92,15 +92,7 @@ public final class LSTMLayer: GatedRecurrentLayer, RecurrentLayer {
         }
       }
     }
-    // dU = Σ_t dA(t)ᵀ·h(t−1), one GEMM over all steps.
-    if steps > 1 {
-      withBuffers(dGates, output) { dp, hp in
-        u.grad.withUnsafeMutableBufferPointer { gp in
-          gemm(transA: true, m: g, n: h, k: (steps - 1) * batch, a: dp.baseAddress! + batch * g, lda: g,
-               b: hp.baseAddress!, ldb: h, beta: 1, c: gp.baseAddress!, ldc: h)
-        }
-      }
-    }
+    accumulateRecurrentGradient(dGates, gates: 0..<4, from: output, lag: 1)
     return backpropagateInput(&dGates)
   }
 }

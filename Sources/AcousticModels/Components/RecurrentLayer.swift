@@ -67,14 +67,31 @@ public class ProjectedLayer {
 /// recurrent weights U.
 public class GatedRecurrentLayer: ProjectedLayer {
   public var u: Parameter
+  /// Gates per unit, the blocks of W, U and the batch norm (LSTM 4, GRU 3).
+  let gateCount: Int
 
   init(gates: Int, inputDim: Int, hiddenDim: Int, dropout: Float, momentum: Float, name: String, rng: inout RandomSource) {
     let h = hiddenDim
+    gateCount = gates
     var wv = [Float](), uv = [Float]()
     for _ in 0..<gates { wv += Initializer.glorot(rows: h, cols: inputDim, rng: &rng) }
     for _ in 0..<gates { uv += Initializer.orthogonal(rows: h, cols: h, rng: &rng) }
     u = Parameter(name: name + ".U", rows: gates * h, cols: h, value: uv)
     super.init(inputDim: inputDim, hiddenDim: hiddenDim, dropout: dropout, momentum: momentum, name: name, weights: wv, outputs: gates * h)
+  }
+
+  /// dU of a block of gates, `dU[gates] += Σ_t dA(t)[gates]ᵀ·x(t − lag)`, as one GEMM over all
+  /// steps: `dGates` holds the pre-activation gradients (T·B × gates·H), `inputs` what U
+  /// multiplied (T·B × H; h(t−1) with lag 1, the GRU's r ⊙ h(t−1) with lag 0).
+  func accumulateRecurrentGradient(_ dGates: [Float], gates: Range<Int>, from inputs: [Float], lag: Int) {
+    let h = hiddenDim, g = gateCount * h
+    guard steps > lag else { return }
+    withBuffers(dGates, inputs) { dp, xp in
+      u.grad.withUnsafeMutableBufferPointer { gp in
+        gemm(transA: true, m: gates.count * h, n: h, k: (steps - lag) * batch, a: dp.baseAddress! + lag * batch * g + gates.lowerBound * h,
+             lda: g, b: xp.baseAddress!, ldb: h, beta: 1, c: gp.baseAddress! + gates.lowerBound * h * h, ldc: h)
+      }
+    }
   }
 
   public func visitParameters(_ body: (inout Parameter) throws -> Void) rethrows {
