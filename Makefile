@@ -8,7 +8,7 @@ DEBIAN_PACKAGES := pkg-config libopenblas-dev libfftw3-dev libsndfile1-dev libop
   festival festvox-kallpc16k festvox-kdlpc16k flite
 RELEASE_BIN := .build/release/ksnn
 
-.PHONY: all deps build server links test run demo bench clean
+.PHONY: all deps build server links test test-recipes test-fast run demo bench clean
 
 all: build
 
@@ -50,6 +50,16 @@ links:
 test: deps
 	$(SWIFT) build --build-tests
 	bash recipes/utils/slurm/local_cluster.sh run $(SWIFT) test --skip-build
+
+# The suites tagged `.recipe` (whole recipes and their steps, minutes each) alone, or the rest
+# (seconds each). Swift 6.3's `swift test` cannot filter by tag yet, so they go by suite name.
+RECIPE_SUITES = RecipeTests|RecipeScriptTests|DataParallelTrainingTests|JobDispatchTests
+test-recipes: deps
+	$(SWIFT) build --build-tests
+	bash recipes/utils/slurm/local_cluster.sh run $(SWIFT) test --skip-build --filter '$(RECIPE_SUITES)'
+test-fast: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build --skip '$(RECIPE_SUITES)'
 
 # The embedded default: corpora synthesized in TIMIT's and LibriSpeech's layouts, through
 # egs/timit/s5 and egs/librispeech/s5 unchanged. The two recipes run side by side (each line

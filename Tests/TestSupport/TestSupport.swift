@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 /// A deterministic generator (SplitMix64), so property and fuzz tests repeat exactly.
 public struct SeededGenerator: RandomNumberGenerator {
@@ -22,4 +23,11 @@ public struct FixtureFolder: Sendable {
   public func path(_ name: String) -> String { root + "/" + name }
   public func text(_ name: String) throws -> String { try String(contentsOfFile: path(name), encoding: .utf8) }
   public func bytes(_ name: String) throws -> [UInt8] { [UInt8](try Data(contentsOf: URL(fileURLWithPath: path(name)))) }
+}
+
+extension Tag {
+  /// Suites that run a recipe or its steps end to end (minutes, not seconds): `make
+  /// test-recipes` runs them alone, `make test-fast` the rest (the Makefile's RECIPE_SUITES
+  /// names them until `swift test --filter tag:recipe` is available).
+  @Tag public static var recipe: Self
 }

@@ -1,11 +1,12 @@
 import AcousticModels
 import Foundation
 import Testing
+import TestSupport
 
 /// `mpirun -np N ksnn-am-train` against one process with the same global minibatch: the ranks
 /// split every minibatch and sum gradients, batch statistics and quantizer ranges, so the model
 /// must be the same up to the order of floating-point sums.
-@Suite struct DataParallelTrainingTests {
+@Suite(.tags(.recipe)) struct DataParallelTrainingTests {
   static let defaults = ["--hidden-dim=16", "--epochs=3", "--batch-size=10", "--seq-length-schedule=20*1|40*2"]
   static let data = ["ark,t:train.feats.txt", "ark,t:train.ali.txt", "ark,t:dev.feats.txt", "ark,t:dev.ali.txt"]
 

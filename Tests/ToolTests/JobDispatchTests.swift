@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// The single-node Slurm cluster that `make test` runs the suite in
 /// (`recipes/utils/slurm/local_cluster.sh run ...`, which exports SLURM_CONF), or one started by
@@ -29,7 +30,7 @@ enum LocalSlurm {
 /// names and commands, logs that start with the command and end with "# Ended (code N)", the
 /// exit status, the failure summary, and --max-jobs-run (both spellings). slurm.pl runs them on
 /// a real Slurm.
-@Suite(.serialized) struct JobDispatchTests {
+@Suite(.serialized, .tags(.recipe)) struct JobDispatchTests {
   func sh(_ script: String, in dir: String, slurm: Bool) throws -> ToolRun {
     let env = slurm ? "export SLURM_CONF=\(LocalSlurm.conf ?? "")\n" : ""
     try "export LC_ALL=C U=\(RecipeScriptTests.utils)\n\(env)\(script)\n".write(toFile: dir + "/job.sh", atomically: true, encoding: .utf8)

@@ -1,9 +1,10 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// The shared recipe scripts of recipes/utils in Kaldi's calling conventions: data-directory
 /// checks and repairs, subsets and splits, list filtering, run.pl job arrays and option parsing.
-@Suite struct RecipeScriptTests {
+@Suite(.tags(.recipe)) struct RecipeScriptTests {
   static let utils = RecipeTests.repository + "/recipes/utils"
 
   /// A data directory of 3 speakers × 3 utterances, as a TIMIT-style data prep leaves it.

@@ -1,9 +1,10 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Tiny runs of the recipes on the corpus they synthesize: every stage leaves its outputs,
 /// and the decoded phones are far better than chance.
-@Suite struct RecipeTests {
+@Suite(.tags(.recipe)) struct RecipeTests {
   static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
 
   /// A scratch copy of egs/ beside links to recipes/, conf/ and to ksnn under every tool name, so
