@@ -20,9 +20,6 @@ let package = Package(
   targets: [
     // MARK: - System libraries (Debian -dev packages, found through pkg-config)
     .systemLibrary(
-      name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
-      providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]),
-    .systemLibrary(
       name: "CFFTW", path: "Sources/CFFTW", pkgConfig: "fftw3f",
       providers: [.apt(["libfftw3-dev"]), .brew(["fftw"])]),
     .systemLibrary(
@@ -35,6 +32,8 @@ let package = Package(
 
     // MARK: - Libraries
     .target(name: "KaldiBase"),
+    // OpenBLAS through dlopen on first use (libopenblas0 at run time; see its header).
+    .target(name: "CBLAS", linkerSettings: [.linkedLibrary("dl")]),
     // The event-driven products of spiking layers (AVX2/FMA chosen at run time).
     .target(name: "CSparse", linkerSettings: [.linkedLibrary("m")]),
     .target(

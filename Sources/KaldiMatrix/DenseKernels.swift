@@ -3,9 +3,10 @@ import Glibc
 #endif
 import CBLAS
 
-/// Row-major `C = alpha·op(A)·op(B) + beta·C` on raw buffers: the one `cblas_sgemm` call site
-/// (the acoustic models' training and batch evaluation, `Matrix.multiplied`), with leading
-/// dimensions so that column blocks (one gate of a fused gate matrix) can be used in place.
+/// Row-major `C = alpha·op(A)·op(B) + beta·C` on raw buffers: the one call site of OpenBLAS's
+/// `cblas_sgemm` (the acoustic models' training and batch evaluation, `Matrix.multiplied`,
+/// transform-feats), with leading dimensions so that column blocks (one gate of a fused gate
+/// matrix) can be used in place.
 @inlinable
 public func gemm(
   transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int, alpha: Float = 1,
@@ -17,16 +18,14 @@ public func gemm(
     if beta == 0 { for r in 0..<m { (c + r * ldc).update(repeating: 0, count: n) } }
     return
   }
-  cblas_sgemm(
-    CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+  ksnn_sgemm(transA ? 1 : 0, transB ? 1 : 0, Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
 }
 
 /// `y = W·x` (`+ y` with `accumulate`) for a row-major rows × cols W: the batch-1 dense product
 /// of on-line recognition.
 @inlinable
 public func gemv(_ w: UnsafePointer<Float>, rows: Int, cols: Int, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, accumulate: Bool) {
-  cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(rows), Int32(cols), 1, w, Int32(cols), x, 1, accumulate ? 1 : 0, y, 1)
+  ksnn_sgemv(Int32(rows), Int32(cols), 1, w, Int32(cols), x, accumulate ? 1 : 0, y)
 }
 
 /// `C = A·B` (row-major, m × k times k × n), for measuring the BLAS ceiling beside the models.

@@ -24,7 +24,7 @@ extension Matrix where Element == Float {
 /// Thread control for OpenBLAS. Tools default to one thread: parallelism comes from running
 /// jobs side by side (`--nj`), and idle OpenBLAS workers otherwise spin on the other cores.
 public enum BLASThreads {
-  public static func set(_ count: Int) { openblas_set_num_threads(Int32(max(1, count))) }
+  public static func set(_ count: Int) { ksnn_blas_set_threads(Int32(max(1, count))) }
 }
 
 

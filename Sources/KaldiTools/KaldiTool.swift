@@ -8,13 +8,6 @@ public protocol KaldiTool {
   static var usage: String { get }
   /// Registers options on the invocation, parses it, does the work; returns the exit status.
   static func main(_ invocation: Invocation) throws -> Int32
-  /// Whether the tool spends its time in BLAS products: then the executable settles
-  /// OpenBLAS's threads and kernels before it starts (a re-exec, ~35 ms), which other tools skip.
-  static var usesBLAS: Bool { get }
-}
-
-extension KaldiTool {
-  public static var usesBLAS: Bool { false }
 }
 
 /// The command line of one tool run: options are registered on it, then `arguments(...)`
@@ -69,12 +62,6 @@ public enum ToolRegistry {
 
   public static func tool(named name: String) -> (any KaldiTool.Type)? {
     tools.first { $0.name == name }
-  }
-
-  /// The tool a command line runs: the basename of `argv[0]` (a symlink) or `argv[1]`.
-  public static func tool(for argv: [String]) -> (any KaldiTool.Type)? {
-    let invokedAs = argv.first.map { String($0.split(separator: "/").last ?? "") } ?? "ksnn"
-    return tool(named: invokedAs) ?? (argv.count > 1 ? tool(named: argv[1]) : nil)
   }
 
   /// Runs the tool named by the basename of `argv[0]` (a symlink) or by `argv[1]`

@@ -1,4 +1,3 @@
-import CBLAS
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -12,7 +11,6 @@ import KaldiMatrix
 /// fMLLR): one global matrix, or per utterance / per speaker (`--utt2spk`) from a table.
 public enum TransformFeats: KaldiTool {
   public static let name = "transform-feats"
-  public static let usesBLAS = true
   public static let usage = """
     Apply transform (e.g. LDA; HLDA; fMLLR/CMLLR; MLLT/STC)
     Linear transform if transform-num-cols == feature-dim, affine if
@@ -147,16 +145,12 @@ public enum TransformFeats: KaldiTool {
       }
     }
     guard frames > 0, outDim > 0, dim > 0 else { return out }
-    feat.data.withUnsafeBufferPointer { a in
-      transform.data.withUnsafeBufferPointer { b in
-        out.data.withUnsafeMutableBufferPointer { c in
-          // C (frames × outDim) = A (frames × dim) · Bᵀ, B the first dim columns of T
-          // (row stride transform.cols skips the offset column).
-          cblas_sgemm(
-            CblasRowMajor, CblasNoTrans, CblasTrans, Int32(frames), Int32(outDim), Int32(dim),
-            1, a.baseAddress, Int32(dim), b.baseAddress, Int32(transform.cols),
-            affine ? 1 : 0, c.baseAddress, Int32(outDim))
-        }
+    withBuffers(feat.data, transform.data) { a, b in
+      out.data.withUnsafeMutableBufferPointer { c in
+        // C (frames × outDim) = A (frames × dim) · Bᵀ, B the first dim columns of T
+        // (row stride transform.cols skips the offset column).
+        gemm(transB: true, m: frames, n: outDim, k: dim, a: a.baseAddress!, lda: dim, b: b.baseAddress!, ldb: transform.cols,
+             beta: affine ? 1 : 0, c: c.baseAddress!, ldc: outDim)
       }
     }
     return out

@@ -12,7 +12,6 @@ public enum GmmComputeLikes: KaldiTool {
     Usage: gmm-compute-likes [options] model-in features-rspecifier likes-wspecifier
     e.g.: gmm-compute-likes 40.mdl "ark:add-deltas scp:feats.scp ark:- |" ark:loglikes.ark
     """
-  public static let usesBLAS = true
 
   public static func main(_ invocation: Invocation) throws -> Int32 {
     let args = try invocation.arguments(3)

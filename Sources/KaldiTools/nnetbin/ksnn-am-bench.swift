@@ -11,7 +11,6 @@ import Glibc
 /// at the sizes of the PyTorch reference's `bench.py`, for side-by-side comparison.
 public enum KsnnAmBench: KaldiTool {
   public static let name = "ksnn-am-bench"
-  public static let usesBLAS = true
   public static let usage = """
     Measure training throughput (forward + BPTT + Adam, frames/s) and batch-1 streaming
     throughput (frames/s) of the acoustic models on synthetic AR(1) features with random

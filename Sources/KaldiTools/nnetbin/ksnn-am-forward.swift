@@ -11,7 +11,6 @@ import Glibc
 /// log-posteriors or (with priors) log-likelihoods for Kaldi's `*-mapped` decoders.
 public enum KsnnAmForward: KaldiTool {
   public static let name = "ksnn-am-forward"
-  public static let usesBLAS = true
   public static let usage = """
     Forward pass of a ksnn acoustic model: writes per-frame log-posteriors, or, with
     --class-frame-counts, log-likelihoods (log posterior - prior-scale * log prior) that

@@ -12,7 +12,6 @@ import Glibc
 /// with BPTT on frame targets, evaluating on a dev set every epoch.
 public enum KsnnAmTrain: KaldiTool {
   public static let name = "ksnn-am-train"
-  public static let usesBLAS = true
   public static let usage = """
     Train a recurrent or spiking acoustic model (lstm, gru, snn, v1, v2) with BPTT and Adam on
     frame-level targets (e.g. pdf-ids from ali-to-pdf), with PyTorch-Kaldi's sequence-length

@@ -14,7 +14,6 @@ import Glibc
 /// printing each utterance's real-time factor and latency.
 public enum OnlineKsnnDecodeFaster: KaldiTool {
   public static let name = "online-ksnn-decode-faster"
-  public static let usesBLAS = true
   public static let usage = """
     Reads in wav file(s) and simulates online decoding with a ksnn acoustic model (features,
     online CMVN and the network computed as audio arrives, one frame at a time), with optional
