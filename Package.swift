@@ -26,14 +26,13 @@ let package = Package(
       name: "CSndFile", path: "Sources/CSndFile", pkgConfig: "sndfile",
       providers: [.apt(["libsndfile1-dev"]), .brew(["libsndfile"])]),
 
-    .systemLibrary(
-      name: "CMPI", path: "Sources/CMPI", pkgConfig: "ompi-c",
-      providers: [.apt(["libopenmpi-dev"]), .brew(["open-mpi"])]),
 
     // MARK: - Libraries
     .target(name: "KaldiBase"),
     // OpenBLAS through dlopen on first use (libopenblas0 at run time; see its header).
     .target(name: "CBLAS", linkerSettings: [.linkedLibrary("dl")]),
+    // Open MPI through dlopen, for ksnn-am-train under mpirun (libopenmpi3 at run time).
+    .target(name: "CMPI", linkerSettings: [.linkedLibrary("dl")]),
     // The event-driven products of spiking layers (AVX2/FMA chosen at run time).
     .target(name: "CSparse", linkerSettings: [.linkedLibrary("m")]),
     .target(

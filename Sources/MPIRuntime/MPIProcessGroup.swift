@@ -17,40 +17,34 @@ public final class MPIProcessGroup: ProcessGroup {
     return names.contains { getenv($0) != nil }
   }
 
-  /// Initialises MPI (once per process); `finalize()` ends it.
+  /// Loads Open MPI and initialises it (once per process); `finalize()` ends it.
   public init() throws(KaldiError) {
-    var argc: Int32 = 0
-    guard MPI_Init(&argc, nil) == MPI_SUCCESS else { throw KaldiError("MPI_Init failed") }
-    var r: Int32 = 0, n: Int32 = 0
-    MPI_Comm_rank(ksnn_mpi_comm_world(), &r)
-    MPI_Comm_size(ksnn_mpi_comm_world(), &n)
-    (rank, size) = (Int(r), Int(n))
+    guard ksnn_mpi_init() == 0 else { throw KaldiError(String(cString: ksnn_mpi_error())) }
+    (rank, size) = (Int(ksnn_mpi_rank()), Int(ksnn_mpi_size()))
   }
 
   public func sum(_ values: UnsafeMutableBufferPointer<Double>) {
-    allreduce(values.baseAddress, values.count, ksnn_mpi_double(), ksnn_mpi_sum())
+    check(values.isEmpty ? 0 : ksnn_mpi_sum_doubles(values.baseAddress, Int32(values.count)))
   }
 
   public func sum(_ values: UnsafeMutableBufferPointer<Float>) {
-    allreduce(values.baseAddress, values.count, ksnn_mpi_float(), ksnn_mpi_sum())
+    check(values.isEmpty ? 0 : ksnn_mpi_sum_floats(values.baseAddress, Int32(values.count)))
   }
 
   public func extremes(_ low: inout Float, _ high: inout Float) {
-    allreduce(&low, 1, ksnn_mpi_float(), ksnn_mpi_min())
-    allreduce(&high, 1, ksnn_mpi_float(), ksnn_mpi_max())
+    check(ksnn_mpi_min_floats(&low, 1))
+    check(ksnn_mpi_max_floats(&high, 1))
   }
 
   /// Ends MPI; every rank calls it before exiting.
-  public func finalize() { MPI_Finalize() }
+  public func finalize() { ksnn_mpi_finalize() }
 
   /// Stops every rank: one rank's error must not leave the others waiting in a reduction.
-  public func abort(status: Int32) { MPI_Abort(ksnn_mpi_comm_world(), status) }
+  public func abort(status: Int32) { ksnn_mpi_abort(status) }
 
-  private func allreduce(_ buffer: UnsafeMutableRawPointer?, _ count: Int, _ type: MPI_Datatype, _ op: MPI_Op) {
-    guard count > 0 else { return }
-    let status = MPI_Allreduce(ksnn_mpi_in_place(), buffer, Int32(count), type, op, ksnn_mpi_comm_world())
-    // MPI's default error handler aborts the job before this returns; a custom one could not
-    // recover a half-reduced model either.
-    precondition(status == MPI_SUCCESS, "MPI_Allreduce failed with status \(status)")
+  private func check(_ status: Int32) {
+    // MPI's default error handler aborts the job before a failed reduction returns; a custom
+    // one could not recover a half-reduced model either.
+    precondition(status == 0, "MPI_Allreduce failed with status \(status)")
   }
 }
