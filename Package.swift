@@ -18,21 +18,18 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
   ],
   targets: [
-    // MARK: - System libraries (Debian -dev packages, found through pkg-config)
-    .systemLibrary(
-      name: "CFFTW", path: "Sources/CFFTW", pkgConfig: "fftw3f",
-      providers: [.apt(["libfftw3-dev"]), .brew(["fftw"])]),
-    .systemLibrary(
-      name: "CSndFile", path: "Sources/CSndFile", pkgConfig: "sndfile",
-      providers: [.apt(["libsndfile1-dev"]), .brew(["libsndfile"])]),
-
-
-    // MARK: - Libraries
-    .target(name: "KaldiBase"),
-    // OpenBLAS through dlopen on first use (libopenblas0 at run time; see its header).
+    // MARK: - System libraries, loaded with dlopen on first use so that a tool's start maps only
+    // what it uses (headers from the Debian -dev packages; see each target's header)
+    // OpenBLAS (libopenblas0 at run time).
     .target(name: "CBLAS", linkerSettings: [.linkedLibrary("dl")]),
     // Open MPI through dlopen, for ksnn-am-train under mpirun (libopenmpi3 at run time).
     .target(name: "CMPI", linkerSettings: [.linkedLibrary("dl")]),
+    // FFTW and libsndfile through dlopen, for the tools that compute features or read audio.
+    .target(name: "CFFTW", linkerSettings: [.linkedLibrary("dl")]),
+    .target(name: "CSndFile", linkerSettings: [.linkedLibrary("dl")]),
+
+    // MARK: - Libraries
+    .target(name: "KaldiBase"),
     // The event-driven products of spiking layers (AVX2/FMA chosen at run time).
     .target(name: "CSparse", linkerSettings: [.linkedLibrary("m")]),
     .target(

@@ -26,12 +26,12 @@ public enum AudioDecoder {
       tell: { user in MemorySource.from(user).position })
     var info = SF_INFO()
     let handle = withUnsafeMutablePointer(to: &io) { ioPointer in
-      sf_open_virtual(ioPointer, Int32(SFM_READ), &info, Unmanaged.passUnretained(source).toOpaque())
+      ksnn_sf_open_virtual(ioPointer, Int32(SFM_READ), &info, Unmanaged.passUnretained(source).toOpaque())
     }
     guard let handle else {
-      throw KaldiError("Could not decode audio in \(name): \(String(cString: sf_strerror(nil)))")
+      throw KaldiError("Could not decode audio in \(name): \(String(cString: ksnn_sf_strerror(nil)))")
     }
-    defer { sf_close(handle) }
+    defer { ksnn_sf_close(handle) }
     let channels = Int(info.channels), declared = Int(info.frames)
     guard channels > 0, channels <= 1024, declared >= 0 else { throw KaldiError("Bad audio header in \(name)") }
     // A FLAC stream written through a pipe has no total-sample count and libsndfile reports
@@ -68,10 +68,10 @@ public enum AudioDecoder {
     while true {
       let n: Int
       if pcm16 {
-        n = shorts.withUnsafeMutableBufferPointer { Int(sf_readf_short(handle, $0.baseAddress, sf_count_t(block))) }
+        n = shorts.withUnsafeMutableBufferPointer { Int(ksnn_sf_readf_short(handle, $0.baseAddress, sf_count_t(block))) }
         if n > 0 { out.append(contentsOf: shorts[0..<(n * channels)].lazy.map { Float($0) }) }
       } else {
-        n = floats.withUnsafeMutableBufferPointer { Int(sf_readf_float(handle, $0.baseAddress, sf_count_t(block))) }
+        n = floats.withUnsafeMutableBufferPointer { Int(ksnn_sf_readf_float(handle, $0.baseAddress, sf_count_t(block))) }
         if n > 0 { out.append(contentsOf: floats[0..<(n * channels)].lazy.map { $0 * 32768 }) }
       }
       if n <= 0 { return out }

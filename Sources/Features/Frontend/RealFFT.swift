@@ -15,13 +15,13 @@ public final class RealFFT {
   public init(size: Int) {
     precondition(size >= 2 && size % 2 == 0, "FFT size must be even")
     self.size = size
-    input = fftwf_alloc_real(size)
-    output = fftwf_alloc_complex(size / 2 + 1)
+    input = ksnn_fftwf_alloc_real(size)
+    output = ksnn_fftwf_alloc_complex(size / 2 + 1)
     let (input, output) = (input, output)
     plan = RealFFT.plannerLock.withLock {
       _ = RealFFT.wisdomLoaded
-      return fftwf_plan_dft_r2c_1d(Int32(size), input, output, UInt32(FFTW_PATIENT) | UInt32(FFTW_WISDOM_ONLY))
-        ?? fftwf_plan_dft_r2c_1d(Int32(size), input, output, UInt32(FFTW_ESTIMATE))
+      return ksnn_fftwf_plan_dft_r2c_1d(Int32(size), input, output, UInt32(FFTW_PATIENT) | UInt32(FFTW_WISDOM_ONLY))
+        ?? ksnn_fftwf_plan_dft_r2c_1d(Int32(size), input, output, UInt32(FFTW_ESTIMATE))
     }
   }
 
@@ -30,19 +30,19 @@ public final class RealFFT {
   private static let plannerLock = PlannerLock()
 
   /// Imports the shipped wisdom once per process (FFTW's planner state is global).
-  private static let wisdomLoaded: Bool = fftwf_import_wisdom_from_string(fftwWisdom) != 0
+  private static let wisdomLoaded: Bool = ksnn_fftwf_import_wisdom_from_string(fftwWisdom) != 0
 
   deinit {
     let plan = plan
-    RealFFT.plannerLock.withLock { fftwf_destroy_plan(plan) }
-    fftwf_free(input)
-    fftwf_free(output)
+    RealFFT.plannerLock.withLock { ksnn_fftwf_destroy_plan(plan) }
+    ksnn_fftwf_free(input)
+    ksnn_fftwf_free(output)
   }
 
   /// |X_k|² for k = 0…size/2 of `frame` (size samples) into `power` (size/2+1 values).
   public func powerSpectrum(of frame: UnsafePointer<Float>, into power: UnsafeMutablePointer<Float>) {
     input.update(from: frame, count: size)
-    fftwf_execute(plan)
+    ksnn_fftwf_execute(plan)
     UnsafeMutableRawPointer(output).withMemoryRebound(to: Float.self, capacity: size + 2) { c in
       for k in 0...(size / 2) {
         let re = c[2 * k], im = c[2 * k + 1]
@@ -54,7 +54,7 @@ public final class RealFFT {
   /// Kaldi's packed real-FFT layout: re(0), re(size/2), then re(k), im(k) for 0 < k < size/2.
   public func packedSpectrum(of frame: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>) {
     input.update(from: frame, count: size)
-    fftwf_execute(plan)
+    ksnn_fftwf_execute(plan)
     UnsafeMutableRawPointer(output).withMemoryRebound(to: Float.self, capacity: size + 2) { c in
       out[0] = c[0]
       out[1] = c[size]
