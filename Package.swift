@@ -20,13 +20,14 @@ let package = Package(
   targets: [
     // MARK: - System libraries, loaded with dlopen on first use so that a tool's start maps only
     // what it uses (headers from the Debian -dev packages; see each target's header)
+    .target(name: "CLibraryLoader", linkerSettings: [.linkedLibrary("dl")]),
     // OpenBLAS (libopenblas0 at run time).
-    .target(name: "CBLAS", linkerSettings: [.linkedLibrary("dl")]),
-    // Open MPI through dlopen, for ksnn-am-train under mpirun (libopenmpi3 at run time).
-    .target(name: "CMPI", linkerSettings: [.linkedLibrary("dl")]),
-    // FFTW and libsndfile through dlopen, for the tools that compute features or read audio.
-    .target(name: "CFFTW", linkerSettings: [.linkedLibrary("dl")]),
-    .target(name: "CSndFile", linkerSettings: [.linkedLibrary("dl")]),
+    .target(name: "CBLAS", dependencies: ["CLibraryLoader"]),
+    // Open MPI, for ksnn-am-train under mpirun (libopenmpi3 at run time).
+    .target(name: "CMPI", dependencies: ["CLibraryLoader"]),
+    // FFTW and libsndfile, for the tools that compute features or read audio.
+    .target(name: "CFFTW", dependencies: ["CLibraryLoader"]),
+    .target(name: "CSndFile", dependencies: ["CLibraryLoader"]),
 
     // MARK: - Libraries
     .target(name: "KaldiBase"),

@@ -1,6 +1,7 @@
 // See CBLAS.h: OpenBLAS's CBLAS entry points resolved with dlopen/dlsym on first use.
 #include "CBLAS.h"
 
+#include <CLibraryLoader.h>
 #include <dlfcn.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -27,15 +28,6 @@ static int has_flag(const char *line, const char *flag) {
     if ((p[-1] == ' ' || p[-1] == '\t' || p[-1] == ':') && (p[n] == ' ' || p[n] == '\n' || p[n] == '\0')) return 1;
   }
   return 0;
-}
-
-static void *symbol(void *library, const char *name) {
-  void *p = dlsym(library, name);
-  if (!p) {
-    fprintf(stderr, "ERROR (ksnn) OpenBLAS has no symbol %s: %s\n", name, dlerror());
-    exit(255);
-  }
-  return p;
 }
 
 // OpenBLAS 0.3.21 (Debian 12) picks its kernels from the CPU model and falls back to the SSE3
@@ -65,16 +57,11 @@ static void load(void) {
     const char *type = core_type_from_cpu_flags();
     if (type) setenv("OPENBLAS_CORETYPE", type, 0);
   }
-  // The Debian package's soname first; the plain name for other layouts.
-  void *library = dlopen("libopenblas.so.0", RTLD_NOW | RTLD_LOCAL);
-  if (!library) library = dlopen("libopenblas.so", RTLD_NOW | RTLD_LOCAL);
-  if (!library) {
-    fprintf(stderr, "ERROR (ksnn) cannot load OpenBLAS (libopenblas.so.0; apt-get install libopenblas0): %s\n", dlerror());
-    exit(255);
-  }
-  sgemm = (sgemm_fn)symbol(library, "cblas_sgemm");
-  sgemv = (sgemv_fn)symbol(library, "cblas_sgemv");
-  set_threads = (threads_fn)symbol(library, "openblas_set_num_threads");
+  static const char *const names[] = {"libopenblas.so.0", "libopenblas.so", NULL};
+  void *library = ksnn_load_library(names, RTLD_LOCAL, "libopenblas0");
+  sgemm = (sgemm_fn)ksnn_library_symbol(library, "OpenBLAS", "cblas_sgemm");
+  sgemv = (sgemv_fn)ksnn_library_symbol(library, "OpenBLAS", "cblas_sgemv");
+  set_threads = (threads_fn)ksnn_library_symbol(library, "OpenBLAS", "openblas_set_num_threads");
 }
 
 void ksnn_sgemm(int transA, int transB, int m, int n, int k, float alpha, const float *a, int lda,

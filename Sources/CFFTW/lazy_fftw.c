@@ -1,10 +1,9 @@
 // See CFFTW.h: libfftw3f's functions resolved with dlopen/dlsym on first use.
 #include "CFFTW.h"
 
+#include <CLibraryLoader.h>
 #include <dlfcn.h>
 #include <pthread.h>
-#include <stdio.h>
-#include <stdlib.h>
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static struct {
@@ -17,29 +16,16 @@ static struct {
   int (*import_wisdom_from_string)(const char *);
 } fftw;
 
-static void *symbol(void *library, const char *name) {
-  void *p = dlsym(library, name);
-  if (!p) {
-    fprintf(stderr, "ERROR (ksnn) libfftw3f has no symbol %s: %s\n", name, dlerror());
-    exit(255);
-  }
-  return p;
-}
-
 static void load(void) {
-  void *library = dlopen("libfftw3f.so.3", RTLD_NOW | RTLD_LOCAL);
-  if (!library) library = dlopen("libfftw3f.so", RTLD_NOW | RTLD_LOCAL);
-  if (!library) {
-    fprintf(stderr, "ERROR (ksnn) cannot load FFTW (libfftw3f.so.3; apt-get install libfftw3-single3): %s\n", dlerror());
-    exit(255);
-  }
-  *(void **)&fftw.alloc_real = symbol(library, "fftwf_alloc_real");
-  *(void **)&fftw.alloc_complex = symbol(library, "fftwf_alloc_complex");
-  *(void **)&fftw.free = symbol(library, "fftwf_free");
-  *(void **)&fftw.plan_dft_r2c_1d = symbol(library, "fftwf_plan_dft_r2c_1d");
-  *(void **)&fftw.destroy_plan = symbol(library, "fftwf_destroy_plan");
-  *(void **)&fftw.execute = symbol(library, "fftwf_execute");
-  *(void **)&fftw.import_wisdom_from_string = symbol(library, "fftwf_import_wisdom_from_string");
+  static const char *const names[] = {"libfftw3f.so.3", "libfftw3f.so", NULL};
+  void *library = ksnn_load_library(names, RTLD_LOCAL, "libfftw3-single3");
+  *(void **)&fftw.alloc_real = ksnn_library_symbol(library, "FFTW", "fftwf_alloc_real");
+  *(void **)&fftw.alloc_complex = ksnn_library_symbol(library, "FFTW", "fftwf_alloc_complex");
+  *(void **)&fftw.free = ksnn_library_symbol(library, "FFTW", "fftwf_free");
+  *(void **)&fftw.plan_dft_r2c_1d = ksnn_library_symbol(library, "FFTW", "fftwf_plan_dft_r2c_1d");
+  *(void **)&fftw.destroy_plan = ksnn_library_symbol(library, "FFTW", "fftwf_destroy_plan");
+  *(void **)&fftw.execute = ksnn_library_symbol(library, "FFTW", "fftwf_execute");
+  *(void **)&fftw.import_wisdom_from_string = ksnn_library_symbol(library, "FFTW", "fftwf_import_wisdom_from_string");
 }
 
 float *ksnn_fftwf_alloc_real(size_t n) {

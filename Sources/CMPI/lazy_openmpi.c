@@ -1,6 +1,7 @@
 // See CMPI.h: the few MPI calls of data-parallel training, resolved with dlopen/dlsym.
 #include "CMPI.h"
 
+#include <CLibraryLoader.h>
 #include <dlfcn.h>
 #include <stdio.h>
 
@@ -37,12 +38,9 @@ static void *symbol(void *library, const char *name, int *missing) {
 
 int ksnn_mpi_init(void) {
   // RTLD_GLOBAL: Open MPI's own plugins, loaded later, resolve symbols of libmpi.
-  void *library = dlopen("libmpi.so.40", RTLD_NOW | RTLD_GLOBAL);
-  if (!library) library = dlopen("libmpi.so", RTLD_NOW | RTLD_GLOBAL);
-  if (!library) {
-    snprintf(error, sizeof error, "cannot load Open MPI (libmpi.so.40; apt-get install libopenmpi3): %s", dlerror());
-    return -1;
-  }
+  static const char *const names[] = {"libmpi.so.40", "libmpi.so", NULL};
+  void *library = ksnn_try_load_library(names, RTLD_GLOBAL, "libopenmpi3", error, sizeof error);
+  if (!library) return -1;
   int missing = 0;
   mpi.init = (init_fn)symbol(library, "MPI_Init", &missing);
   mpi.rank = (comm_query_fn)symbol(library, "MPI_Comm_rank", &missing);

@@ -1,10 +1,9 @@
 // See CSndFile.h: libsndfile's functions resolved with dlopen/dlsym on first use.
 #include "CSndFile.h"
 
+#include <CLibraryLoader.h>
 #include <dlfcn.h>
 #include <pthread.h>
-#include <stdio.h>
-#include <stdlib.h>
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static struct {
@@ -15,27 +14,14 @@ static struct {
   sf_count_t (*readf_float)(SNDFILE *, float *, sf_count_t);
 } sndfile;
 
-static void *symbol(void *library, const char *name) {
-  void *p = dlsym(library, name);
-  if (!p) {
-    fprintf(stderr, "ERROR (ksnn) libsndfile has no symbol %s: %s\n", name, dlerror());
-    exit(255);
-  }
-  return p;
-}
-
 static void load(void) {
-  void *library = dlopen("libsndfile.so.1", RTLD_NOW | RTLD_LOCAL);
-  if (!library) library = dlopen("libsndfile.so", RTLD_NOW | RTLD_LOCAL);
-  if (!library) {
-    fprintf(stderr, "ERROR (ksnn) cannot load libsndfile (libsndfile.so.1; apt-get install libsndfile1): %s\n", dlerror());
-    exit(255);
-  }
-  *(void **)&sndfile.open_virtual = symbol(library, "sf_open_virtual");
-  *(void **)&sndfile.strerror = symbol(library, "sf_strerror");
-  *(void **)&sndfile.close = symbol(library, "sf_close");
-  *(void **)&sndfile.readf_short = symbol(library, "sf_readf_short");
-  *(void **)&sndfile.readf_float = symbol(library, "sf_readf_float");
+  static const char *const names[] = {"libsndfile.so.1", "libsndfile.so", NULL};
+  void *library = ksnn_load_library(names, RTLD_LOCAL, "libsndfile1");
+  *(void **)&sndfile.open_virtual = ksnn_library_symbol(library, "libsndfile", "sf_open_virtual");
+  *(void **)&sndfile.strerror = ksnn_library_symbol(library, "libsndfile", "sf_strerror");
+  *(void **)&sndfile.close = ksnn_library_symbol(library, "libsndfile", "sf_close");
+  *(void **)&sndfile.readf_short = ksnn_library_symbol(library, "libsndfile", "sf_readf_short");
+  *(void **)&sndfile.readf_float = ksnn_library_symbol(library, "libsndfile", "sf_readf_float");
 }
 
 SNDFILE *ksnn_sf_open_virtual(SF_VIRTUAL_IO *io, int mode, SF_INFO *info, void *user) {

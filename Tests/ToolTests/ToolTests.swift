@@ -4,6 +4,21 @@ import Testing
 /// The tools as a Kaldi user calls them: by symlink or as `ksnn <tool>`, with Kaldi's
 /// options, outputs, logs and exit statuses.
 @Suite struct ToolTests {
+  /// OpenBLAS, FFTW, libsndfile and Open MPI are loaded by the tools that use them, not linked:
+  /// their relocations made up most of every tool's start-up (scoring starts dozens of tools).
+  @Test func systemLibrariesAreLoadedOnlyWhenUsed() throws {
+    let linked = try Ksnn.sh("ldd \"$(command -v ksnn)\"", in: NSTemporaryDirectory())
+    #expect(linked.status == 0)
+    for library in ["libopenblas", "libfftw3f", "libsndfile", "libmpi"] {
+      #expect(!linked.stdoutText.contains(library), "\(library) is linked: \(linked.stdoutText)")
+    }
+    // A tool that multiplies matrices loads OpenBLAS when it first does.
+    let loads = try Ksnn.sh(
+      "printf 'a [ 1 2\\n 3 4 ]\\n' > m; printf '[ 1 0\\n 0 2 ]\\n' > t; LD_DEBUG=files ksnn transform-feats t ark,t:m ark,t:- 2>&1 | grep -c 'file=libopenblas.so.0 .*dynamically loaded'",
+      in: NSTemporaryDirectory())
+    #expect(loads.stdoutText == "1\n", "\(loads.stdoutText)")
+  }
+
   @Test func copyFeatsWritesKaldisTextAndCompression() throws {
     let ws = try Workspace()
     let text = try Ksnn.run(["copy-feats", "ark:mfcc13.ark", "ark,t:-"], in: ws.path)
