@@ -78,10 +78,8 @@ enum LatticeFormat {
   }
 
   static func readBinary(_ s: InputStream) throws -> AnyLattice {
-    func bytes<T: FixedWidthInteger>(_: T.Type, _ what: String) throws -> T {
-      var v: T = 0
-      try s.readExactly(into: &v, count: MemoryLayout<T>.size, what: what)
-      return T(littleEndian: v)
+    func bytes<T: FixedWidthInteger>(_: T.Type, _ what: @autoclosure () -> String) throws -> T {
+      try s.readLittleEndian(T.self, what: what())
     }
     func float(_ what: String) throws -> Float { Float(bitPattern: try bytes(UInt32.self, what)) }
     func string(_ what: String) throws -> String {

@@ -111,7 +111,8 @@ extension InputStream {
     let (bytes, overflow) = count.multipliedReportingOverflow(by: MemoryLayout<T>.stride)
     guard count >= 0, !overflow else { throw FormatError("bad size \(count) of \(what())", at: at) }
     if count == 0 { return [] }
-    let left = remainingBytes
+    // What the buffer holds needs no size check (and no fstat per small object).
+    let left = bytes <= bufferedByteCount ? bytes : remainingBytes
     if let left, bytes > left {
       throw FormatError("truncated \(what()): expected \(bytes) bytes, the file holds \(left) more", at: at)
     }
@@ -143,7 +144,7 @@ extension InputStream {
   /// allocating for a size field whose data is not read in one piece.
   public func requireAvailable(_ bytes: Int, what: @autoclosure () -> String) throws {
     guard bytes >= 0 else { throw FormatError("bad size of \(what())", at: position) }
-    if let left = remainingBytes, bytes > left {
+    if bytes > bufferedByteCount, let left = remainingBytes, bytes > left {
       throw FormatError("truncated \(what()): needs at least \(bytes) bytes, the file holds \(left) more", at: position)
     }
   }

@@ -15,16 +15,37 @@ public final class InputStream {
   private var fd: Int32
   private var pipe: UnsafeMutablePointer<FILE>?
   private let ownsDescriptor: Bool
-  private let buffer: UnsafeMutablePointer<UInt8>
+  @usableFromInline let buffer: UnsafeMutablePointer<UInt8>
   private let capacity = 1 << 18
-  private var start = 0
-  private var end = 0
+  // The read position is touched for every field of a binary object; a stream is used by one
+  // reader at a time, so the run-time exclusivity checks (a quarter of reading a lattice) go.
+  @usableFromInline @exclusivity(unchecked) var start = 0
+  @usableFromInline @exclusivity(unchecked) var end = 0
   /// Absolute byte offset of `buffer[0]` in the underlying file or stream.
-  private var bufferOffset = 0
+  @exclusivity(unchecked) private var bufferOffset = 0
   private var atEOF = false
 
   /// Absolute byte offset of the next byte to be read.
   public var position: Int { bufferOffset + start }
+
+  /// Bytes read ahead into the buffer and not yet consumed: there for certain.
+  var bufferedByteCount: Int { end - start }
+
+  /// One little-endian integer (or the bit pattern of a float), straight from the buffer when
+  /// it holds it: binary lattices are read four bytes at a time. Inlinable so that callers get
+  /// a copy specialized for their type.
+  @inlinable
+  public func readLittleEndian<T: FixedWidthInteger>(_: T.Type, what: @autoclosure () -> String) throws -> T {
+    let size = MemoryLayout<T>.size
+    if end - start >= size {
+      let value = UnsafeRawPointer(buffer + start).loadUnaligned(as: T.self)
+      start += size
+      return T(littleEndian: value)
+    }
+    var value: T = 0
+    try readExactly(into: &value, count: size, what: what())
+    return T(littleEndian: value)
+  }
 
   private init(name: String, fd: Int32, pipe: UnsafeMutablePointer<FILE>?, ownsDescriptor: Bool) {
     self.name = name

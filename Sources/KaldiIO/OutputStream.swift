@@ -21,10 +21,11 @@ public final class OutputStream {
   private let temporaryPath: String?
   private let buffer: UnsafeMutablePointer<UInt8>
   private let capacity = 1 << 18
-  private var used = 0
+  // Touched for every field written; one writer per stream (see InputStream.start).
+  @exclusivity(unchecked) private var used = 0
   private var finished = false
   /// Bytes written so far; the offset an `ark,scp` writer records.
-  public private(set) var position = 0
+  @exclusivity(unchecked) public private(set) var position = 0
 
   private init(name: String, fd: Int32, pipe: UnsafeMutablePointer<FILE>?, finalPath: String?, temporaryPath: String?) {
     self.name = name
@@ -124,6 +125,9 @@ public final class OutputStream {
     position += 1
   }
 
+  /// Writes the bytes of a plain value (an Int32, a Float). Inlinable so that callers in other
+  /// modules get a specialized copy: the generic one looked up type metadata on every call.
+  @inlinable
   public func write<T>(bytesOf value: T) throws {
     try withUnsafeBytes(of: value) { try write($0) }
   }
