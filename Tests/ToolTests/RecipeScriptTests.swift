@@ -118,6 +118,21 @@ import TestSupport
     #expect(bad.status == 1 && bad.stderr.contains("<num-utt> must be a positive integer"))
   }
 
+  @Test func speedPerturbationCombinesTheCopiesAtEveryFactor() throws {
+    let dir = try dataDir()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let run = try sh("$U/data/perturb_data_dir_speed_nway.sh '0.8 1.25' . sp && $U/validate_data_dir.sh --no-feats sp > /dev/null", in: dir)
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(run.stdoutText.contains("at speeds 1.0 0.8 1.25 in sp (27 utterances)"), "\(run.stdoutText)")
+    let utts = try read(dir + "/sp/utt2spk").split(separator: "\n").map { String($0.split(separator: " ")[0]) }
+    #expect(utts.count == 27 && utts.contains("fa_u1") && utts.contains("sp0.8-fa_u1") && utts.contains("sp1.25-mc_u3"))
+    // Each copy's audio goes through sox at its factor; its segment times scale by 1/factor.
+    #expect(try read(dir + "/sp/wav.scp").contains("sp1.25-fa_u2 wav-copy /corpus/fa_u2.wav - | sox -R -t wav - -t wav - speed 1.25 |"))
+    #expect(try read(dir + "/sp/phn_segments").contains("sp0.8-mb_u1 125 1125 ah"))
+    let original = try sh("$U/data/perturb_data_dir_speed_nway.sh '0.9 1.0' . sp2", in: dir)
+    #expect(original.status == 1 && original.stderr.contains("factor 1.0 is the original data"))
+  }
+
   @Test func splitKeepsSpeakersWholeUnlessPerUtterance() throws {
     let dir = try dataDir()
     defer { try? FileManager.default.removeItem(atPath: dir) }
