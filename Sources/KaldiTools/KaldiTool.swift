@@ -1,7 +1,7 @@
 import KaldiBase
 
 /// One Kaldi-style command-line program: a name, a usage text with an example, and a body.
-public protocol KaldiTool {
+public protocol KaldiTool: SendableMetatype {
   /// The Kaldi tool name, e.g. `copy-feats`; also the symlink name in `bin/`.
   static var name: String { get }
   /// Purpose, `Usage:` line(s) and an `e.g.:` line, as Kaldi prints them.
