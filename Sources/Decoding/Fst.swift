@@ -42,16 +42,8 @@ public enum FstReader {
   }
 
   static func read(from s: InputStream) throws -> Fst {
-    func int32() throws -> Int32 {
-      var v: Int32 = 0
-      try s.readExactly(into: &v, count: 4, what: "FST header")
-      return v
-    }
-    func int64() throws -> Int64 {
-      var v: Int64 = 0
-      try s.readExactly(into: &v, count: 8, what: "FST header")
-      return v
-    }
+    func int32() throws -> Int32 { try s.readLittleEndian(Int32.self, what: "FST header") }
+    func int64() throws -> Int64 { try s.readLittleEndian(Int64.self, what: "FST header") }
     func string() throws -> String {
       let at = s.position
       let n = Int(try int32())

@@ -49,6 +49,13 @@ public enum ByteString {
     return out
   }
 
+  /// Whether any byte `text` carries satisfies `predicate`, without building the byte array
+  /// (keys are checked on every table write).
+  public static func containsByte(in text: String, where predicate: (UInt8) -> Bool) -> Bool {
+    if text.utf8.allSatisfy({ $0 < 0x80 }) { return text.utf8.contains(where: predicate) }
+    return bytes(of: text).contains(where: predicate)
+  }
+
   /// The number of bytes `text` carries (what Kaldi's `std::string::size` would say).
   public static func byteCount(of text: String) -> Int {
     text.utf8.allSatisfy({ $0 < 0x80 }) ? text.utf8.count : bytes(of: text).count

@@ -80,7 +80,7 @@ public final class TableWriter<H: TableHolder> {
 /// Kaldi's `IsToken`: a non-empty key with no whitespace or control characters.
 func isValidKey(_ key: String) -> Bool {
   // Kaldi's IsToken: ASCII control characters, white space and byte 255 are not allowed.
-  !key.isEmpty && !ByteString.bytes(of: key).contains { $0 <= 0x20 || $0 == 0x7f || $0 == 0xff }
+  !key.isEmpty && !ByteString.containsByte(in: key) { $0 <= 0x20 || $0 == 0x7f || $0 == 0xff }
 }
 
 /// Reads one object from an rxfilename (Kaldi's `ReadKaldiObject`), with an optional range.
