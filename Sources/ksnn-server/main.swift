@@ -76,7 +76,6 @@ func serve(_ service: Service, inbound: WebSocketInboundStream, outbound: WebSoc
     recognizer = r
     return r
   }
-  var sentSegments = 0
   do {
     for try await message in inbound.messages(maxSize: service.maxFrameBytes) {
       switch message {
@@ -89,8 +88,7 @@ func serve(_ service: Service, inbound: WebSocketInboundStream, outbound: WebSoc
         case .eof:
           let r = try stream()
           try r.finishInput()
-          let last = r.segments.dropFirst(sentSegments)
-          try await outbound.write(.text(try resultJSON(Array(last), service)))
+          try await outbound.write(.text(try resultJSON(r.takeClosedSegments(), service)))
           return
         }
       case .binary(var buffer):
@@ -102,9 +100,8 @@ func serve(_ service: Service, inbound: WebSocketInboundStream, outbound: WebSoc
         samples.reserveCapacity(buffer.readableBytes / 2)
         while let v = buffer.readInteger(endianness: .little, as: Int16.self) { samples.append(Float(v)) }
         try r.acceptWaveform(samples, sampleRate: sampleRate)
-        if r.segments.count > sentSegments {
-          let closed = Array(r.segments[sentSegments...])
-          sentSegments = r.segments.count
+        let closed = r.takeClosedSegments()
+        if !closed.isEmpty {
           try await outbound.write(.text(try resultJSON(closed, service)))
         } else {
           try await outbound.write(.text(json(["partial": try text(r.partialWords, service)])))

@@ -143,6 +143,54 @@ import Testing
     #expect(whole.frame(feats.rows - 1) == Array(expected.row(feats.rows - 1)))
   }
 
+  /// With `--max-feature-vectors` a long stream keeps a bounded number of frames, while on-line
+  /// CMVN (its sliding window and the speaker stats handed to the next utterance) and splicing
+  /// give exactly the values of a stream that keeps every frame.
+  @Test func aLongStreamKeepsOnlyItsLatestFrames() throws {
+    // Two minutes of a tone whose pitch and level drift, with deterministic noise.
+    var seed: UInt32 = 12345
+    let samples = (0..<(120 * 16000)).map { i -> Float in
+      seed = seed &* 1_664_525 &+ 1_013_904_223
+      let t = Float(i) / 16000
+      return 3000 * (1 + sinf(0.3 * t)) * sinf(2 * .pi * (200 + 50 * sinf(0.1 * t)) * t) + Float(seed >> 20) - 2048
+    }
+    func pipeline(keep: Int) throws -> (OnlineBaseFeature<FbankComputer>, OnlineCmvn, OnlineSplice) {
+      let options = try parsed(FbankOptions(), FbankOptions.register, ["--dither=0", "--num-mel-bins=20", "--max-feature-vectors=\(keep)"])
+      let base = try OnlineBaseFeature(try FbankComputer(options))
+      var global = Matrix<Double>(rows: 2, cols: 21)
+      global[0, 20] = 100
+      for c in 0..<20 { (global[0, c], global[1, c]) = (1000, 100 * 110) }
+      let cmvn = try OnlineCmvn(options: OnlineCmvnOptions(), state: OnlineCmvnState(globalStats: global), source: base)
+      return (base, cmvn, try OnlineSplice(cmvn, left: 3, right: 3))
+    }
+    let (allBase, allCmvn, all) = try pipeline(keep: -1)
+    let (base, cmvn, bounded) = try pipeline(keep: 700)
+    var read = 0, mostStored = 0, start = 0
+    func readReady() {
+      while read < bounded.framesReady {
+        #expect(bounded.frame(read) == all.frame(read), "frame \(read)")
+        read += 1
+      }
+      mostStored = max(mostStored, base.framesStored)
+    }
+    while start < samples.count {
+      let end = min(samples.count, start + 2880)
+      try base.acceptWaveform(samples[start..<end], sampleRate: 16000)
+      try allBase.acceptWaveform(samples[start..<end], sampleRate: 16000)
+      readReady()
+      start = end
+    }
+    try base.finishInput()
+    try allBase.finishInput()
+    readReady()
+    #expect(read == 11998 && all.framesReady == read)
+    #expect(allBase.framesStored == read)
+    #expect(mostStored <= 2 * 700 + 18, "\(mostStored) frames stored")
+    #expect(base.firstAvailableFrame > 10_000)
+    let last = read - 1
+    #expect(cmvn.state(through: last).speakerStats == allCmvn.state(through: last).speakerStats)
+  }
+
   @Test func globalStatsOfAnotherDimensionAreAnError() throws {
     let feats = Matrix<Float>(rows: 3, cols: 4)
     let stats = Matrix<Double>(rows: 2, cols: 14)

@@ -68,7 +68,7 @@ public struct FrameOptions: Sendable {
     po.register("round-to-power-of-two", s, k.appending(path: \.roundToPowerOfTwo), "If true, round window size to power of two by zero-padding input to FFT.")
     po.register("snip-edges", s, k.appending(path: \.snipEdges), "If true, end effects will be handled by outputting only frames that completely fit in the file, and the number of frames depends on the frame-length.  If false, the number of frames depends only on the frame-shift, and we reflect the data at the ends.")
     po.register("allow-downsample", s, k.appending(path: \.allowDownsample), "If true, allow the input waveform to have a higher frequency than the specified --sample-frequency (and we'll downsample).")
-    po.register("max-feature-vectors", s, k.appending(path: \.maxFeatureVectors), "Memory optimization. If larger than 0, periodically remove feature vectors so that only this number of the latest feature vectors is retained. (Accepted for compatibility; ksnn computes features a whole utterance at a time.)")
+    po.register("max-feature-vectors", s, k.appending(path: \.maxFeatureVectors), "Memory optimization. If larger than 0, periodically remove feature vectors so that only this number of the latest feature vectors is retained. (The offline tools compute a whole utterance at once and ignore it; on-line recognition keeps the N frames up to the latest one read.)")
     po.register("allow-upsample", s, k.appending(path: \.allowUpsample), "If true, allow the input waveform to have a lower frequency than the specified --sample-frequency (and we'll upsample).")
   }
 }

@@ -63,8 +63,17 @@ public final class OnlineCmvn: OnlineFeatureSource {
   private var frozen: Matrix<Double>?
   private let skip: [Int]
   private let width: Int  // D + 1 values per stats row
-  /// Window stats (row-major 2×(D+1)) at frames 0, modulus, 2·modulus, ...
-  private var cached: [[Double]] = []
+  /// Window stats (row-major 2×(D+1)) at frames 0, modulus, 2·modulus, ...: entry n is the
+  /// stats at frame n·modulus; those whose continuation would read frames the source no longer
+  /// keeps are dropped.
+  private var cached: [Int: [Double]] = [:]
+  private var cachedCount = 0
+  private var firstCached = 0
+  /// The initial speaker stats plus this utterance's frames 0..<speakerFramesAdded, summed in
+  /// frame order as each frame is first read (Kaldi's `GetState` sums them at the end; summing
+  /// as they come gives the same numbers without keeping the frames).
+  private var speakerSums: Matrix<Double>
+  private var speakerFramesAdded = 0
   private var lastFrame = -1
   private var lastStats: [Double]
   private var stats: [Double]
@@ -86,6 +95,7 @@ public final class OnlineCmvn: OnlineFeatureSource {
     initialState = state
     frozen = state.frozenStats
     width = d + 1
+    speakerSums = state.speakerStats ?? Matrix(rows: 2, cols: d + 1)
     lastStats = .init(repeating: 0, count: 2 * (d + 1))
     stats = lastStats
     feature = .init(repeating: 0, count: d)
@@ -96,9 +106,11 @@ public final class OnlineCmvn: OnlineFeatureSource {
   public var dimension: Int { source.dimension }
   public var framesReady: Int { source.framesReady }
   public func isLastFrame(_ frame: Int) -> Bool { source.isLastFrame(frame) }
+  public var firstAvailableFrame: Int { source.firstAvailableFrame }
 
   public func frame(_ t: Int, into output: UnsafeMutablePointer<Float>) {
     source.frame(t, into: output)
+    if t == speakerFramesAdded { addToSpeakerSums(output) }
     guard options.normalizeMean else { return }
     if let frozen {
       stats = frozen.data
@@ -138,22 +150,39 @@ public final class OnlineCmvn: OnlineFeatureSource {
   /// speaker stats (Kaldi's `GetState`).
   public func state(through t: Int) -> OnlineCmvnState {
     var state = initialState
-    var speaker = state.speakerStats ?? Matrix(rows: 2, cols: width)
-    let d = width - 1
-    if t >= 0 {
+    if t + 1 >= speakerFramesAdded {
+      while speakerFramesAdded <= t {
+        feature.withUnsafeMutableBufferPointer { source.frame(speakerFramesAdded, into: $0.baseAddress!) }
+        feature.withUnsafeBufferPointer { addToSpeakerSums($0.baseAddress!) }
+      }
+      state.speakerStats = speakerSums
+    } else {
+      // Through a frame before the latest read: summed again from the initial stats.
+      var speaker = initialState.speakerStats ?? Matrix(rows: 2, cols: width)
       for f in 0...t {
         feature.withUnsafeMutableBufferPointer { source.frame(f, into: $0.baseAddress!) }
-        speaker[0, d] += 1
-        for c in 0..<d {
-          let x = Double(feature[c])
-          speaker[0, c] += x
-          speaker[1, c] += x * x
-        }
+        feature.withUnsafeBufferPointer { Self.add($0.baseAddress!, to: &speaker) }
       }
+      state.speakerStats = speaker
     }
-    state.speakerStats = speaker
     state.frozenStats = frozen
     return state
+  }
+
+  private func addToSpeakerSums(_ x: UnsafePointer<Float>) {
+    Self.add(x, to: &speakerSums)
+    speakerFramesAdded += 1
+  }
+
+  /// One frame into speaker stats: count, sums and sums of squares.
+  private static func add(_ x: UnsafePointer<Float>, to stats: inout Matrix<Double>) {
+    let d = stats.cols - 1
+    stats[0, d] += 1
+    for c in 0..<d {
+      let v = Double(x[c])
+      stats[0, c] += v
+      stats[1, c] += v * v
+    }
   }
 
   /// Raw stats of frames max(0, t−cmnWindow+1)...t into `stats`, continued from the nearest
@@ -161,10 +190,14 @@ public final class OnlineCmvn: OnlineFeatureSource {
   /// result does not depend on the order frames are asked for.
   private func windowStats(_ t: Int) {
     var current = -1
-    if !cached.isEmpty {
-      let n = min(t / options.modulus, cached.count - 1)
-      current = n * options.modulus
-      stats = cached[n]
+    if cachedCount > 0 {
+      let n = min(t / options.modulus, cachedCount - 1)
+      if let entry = cached[n] {
+        current = n * options.modulus
+        stats = entry
+      } else {
+        precondition(lastFrame <= t, "on-line CMVN of frame \(t): frames before \(source.firstAvailableFrame) are no longer kept")
+      }
     } else {
       for i in stats.indices { stats[i] = 0 }
     }
@@ -178,10 +211,25 @@ public final class OnlineCmvn: OnlineFeatureSource {
       accumulate(frame: current, sign: 1, dimension: d, variance: variance)
       let leaving = current - options.cmnWindow
       if leaving >= 0 { accumulate(frame: leaving, sign: -1, dimension: d, variance: variance) }
-      if current % options.modulus == 0 && current / options.modulus == cached.count { cached.append(stats) }
+      if current % options.modulus == 0 && current / options.modulus == cachedCount {
+        cached[cachedCount] = stats
+        cachedCount += 1
+      }
     }
     lastFrame = t
     lastStats = stats
+    dropUnreachableStats()
+  }
+
+  /// Continuing from the stats at frame c reads frames from c+1−cmnWindow on: entries whose
+  /// frames are gone can never be used again.
+  private func dropUnreachableStats() {
+    let first = source.firstAvailableFrame
+    guard first > 0 else { return }
+    while firstCached < cachedCount - 1 && firstCached * options.modulus + 1 - options.cmnWindow < first {
+      cached[firstCached] = nil
+      firstCached += 1
+    }
   }
 
   private func accumulate(frame f: Int, sign: Double, dimension d: Int, variance: Bool) {

@@ -7,6 +7,9 @@ public protocol OnlineFeatureSource: AnyObject {
   var dimension: Int { get }
   /// How many frames can be read now; grows as input arrives.
   var framesReady: Int { get }
+  /// The first frame that can still be read: 0 unless the base features keep only the latest
+  /// frames (`--max-feature-vectors`).
+  var firstAvailableFrame: Int { get }
   /// Whether `frame` is the last frame there will ever be (the input has ended).
   func isLastFrame(_ frame: Int) -> Bool
   /// Writes frame `t` (`t < framesReady`) into `output` (`dimension` values).
@@ -14,6 +17,8 @@ public protocol OnlineFeatureSource: AnyObject {
 }
 
 extension OnlineFeatureSource {
+  public var firstAvailableFrame: Int { 0 }
+
   /// Frame `t` as an array (tests and tools; the streaming path reads into its own buffers).
   public func frame(_ t: Int) -> [Float] {
     var row = [Float](repeating: 0, count: dimension)
@@ -66,6 +71,7 @@ public final class OnlineSplice: OnlineFeatureSource {
   }
 
   public func isLastFrame(_ frame: Int) -> Bool { source.isLastFrame(frame) }
+  public var firstAvailableFrame: Int { source.firstAvailableFrame }
 
   public func frame(_ t: Int, into output: UnsafeMutablePointer<Float>) {
     let available = source.framesReady, d = source.dimension

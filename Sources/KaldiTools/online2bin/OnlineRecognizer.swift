@@ -90,7 +90,15 @@ public final class OnlineRecognitionModels {
     }
     silencePhones = endpointing ? try options.endpoint.silencePhoneSet() : []
     guard options.splice >= 0 else { throw KaldiError("--splice must not be negative, got \(options.splice)") }
-    let featureDim = try makeFeature().dimension * (1 + 2 * options.splice)
+    let base = try makeFeature()
+    // A stream that keeps only its latest frames must keep what on-line CMVN (its window and
+    // the window stats it continues from) and splicing read back.
+    let keep = (fbank?.frame ?? mfcc!.frame).maxFeatureVectors
+    let reach = (cmvn.map { $0.cmnWindow + $0.modulus } ?? 0) + 2 * options.splice + 1
+    if keep > 0 && keep < reach {
+      throw KaldiError("--max-feature-vectors=\(keep) is too small: on-line CMVN and splicing read up to \(reach) frames back")
+    }
+    let featureDim = base.dimension * (1 + 2 * options.splice)
     guard featureDim == network.config.inputDim else {
       throw KaldiError("\(networkName) expects \(network.config.inputDim) inputs but the \(options.featureType) features spliced ±\(options.splice) have \(featureDim)")
     }
@@ -193,6 +201,13 @@ public final class OnlineRecognizer {
     advance()
     finished = true
     if decoder.framesDecoded > 0 || segments.isEmpty { closeSegment(rule: nil) }
+  }
+
+  /// The segments closed since the last call, handed over and forgotten (a long stream keeps
+  /// only what it has not passed on).
+  public func takeClosedSegments() -> [RecognizedSegment] {
+    defer { segments.removeAll() }
+    return segments
   }
 
   /// The words of the current segment every hypothesis agrees on (they only grow).
