@@ -131,10 +131,10 @@ import TestSupport
     #expect(same.status == 0, "features made through Slurm differ: \(same.stderr)")
   }
 
-  /// On-line recognition of the trained models (features, on-line CMVN, the network and the
-  /// decoder advanced 0.18 s of audio at a time) gives the words of the offline tools run on the
-  /// same features (`apply-cmvn-online` over whole utterances); partial results only grow; an
-  /// endpoint splits two utterances joined by a second of silence.
+  /// On-line recognition of the trained models (the recipe's stage 7: features, on-line CMVN,
+  /// the network and the decoder advanced 0.18 s of audio at a time) gives the words of the
+  /// offline tools run on the same audio, and of all the audio at once; partial results only
+  /// grow; an endpoint splits two utterances joined by a second of silence.
   func onlineRecognitionMatchesOffline(in dir: String) throws {
     let setup = try Ksnn.sh("""
       set -e
@@ -143,8 +143,6 @@ import TestSupport
       printf -- '--num-mel-bins=40\n--dither=0\n' > online/fbank.conf
       echo '# Kaldi defaults' > online/cmvn.conf
       matrix-sum scp:data/train/cmvn.scp online/global_cmvn.stats 2> online/matrix_sum.log
-      compute-fbank-feats --config=online/fbank.conf scp:data/test/wav.scp ark:online/feats.ark 2> /dev/null
-      apply-cmvn-online --spk2utt=ark:data/test/spk2utt online/global_cmvn.stats ark:online/feats.ark ark:online/cmvn.ark 2> /dev/null
       utils/prior_floor.sh exp/targets/train_pdf.counts > online/floor
       """, in: dir)
     #expect(setup.status == 0, "\(setup.stderr)")
@@ -152,33 +150,29 @@ import TestSupport
     // The mini recipe's networks read ±3 frames of context.
     let common = "--splice=3 --acoustic-scale=0.2 --beam=13 --prior-floor=\(floor) --class-frame-counts=exp/targets/train_pdf.counts"
     let online = "--feature-type=fbank --fbank-config=online/fbank.conf --cmvn-config=online/cmvn.conf --global-cmvn-stats=online/global_cmvn.stats"
+    // Stage 7 decoded the test set on-line with each model (steps/online/decode.sh) and with
+    // the offline tools on the same audio; the step decodes it again with all of each
+    // utterance's audio at once (--online false).
     for m in ["lstm", "v2"] {
-      let run = try Ksnn.sh("""
-        set -e
-        export PATH=$PWD/../../../bin:$PATH
-        splice-feats --left-context=3 --right-context=3 ark:online/cmvn.ark ark:- 2> /dev/null |
-          ksnn-am-forward --class-frame-counts=exp/targets/train_pdf.counts --prior-floor=\(floor) exp/\(m)/final.mdl ark:- ark:- 2> /dev/null |
-          decode-faster-mapped --acoustic-scale=0.2 --beam=13 exp/mono/final.mdl exp/mono/graph/HCLG.fst ark:- ark,t:online/\(m).offline.tra 2> /dev/null
-        online-ksnn-decode-faster \(common) \(online) --word-symbol-table=exp/mono/graph/words.txt exp/mono/final.mdl exp/\(m)/final.mdl \
-          exp/mono/graph/HCLG.fst ark:data/test/spk2utt scp:data/test/wav.scp ark,t:online/\(m).online.tra 2> online/\(m).log
-        online-ksnn-decode-faster \(common) \(online) --online=false exp/mono/final.mdl exp/\(m)/final.mdl \
-          exp/mono/graph/HCLG.fst ark:data/test/spk2utt scp:data/test/wav.scp ark,t:online/\(m).whole.tra 2> online/\(m).whole.log
-        """, in: dir)
-      #expect(run.status == 0, "\(run.stderr)")
-      func lines(_ name: String) throws -> [String] {
-        try String(contentsOfFile: dir + "/online/" + name, encoding: .utf8).split(separator: "\n").map(String.init).sorted()
-      }
-      let offline = try lines("\(m).offline.tra")
-      #expect(offline.count == 12)
-      #expect(try lines("\(m).online.tra") == offline, "\(m): on-line words differ from the offline tools'")
-      #expect(try lines("\(m).whole.tra") == offline, "\(m): --online=false differs")
-      let log = try String(contentsOfFile: dir + "/online/\(m).log", encoding: .utf8)
-      #expect(log.contains("Decoded 12 utterances, 0 with errors."))
-      #expect(log.contains("Timing stats: real-time factor was"))
-      #expect(log.contains("real-time factor") && log.contains(", latency "))
+      let decode = dir + "/exp/\(m)/decode_online_test"
+      func read(_ name: String) -> String { (try? String(contentsOfFile: decode + "/" + name, encoding: .utf8)) ?? "" }
+      #expect(read("online_vs_offline") == "0 of 12 utterances differ between on-line and offline recognition\n", "\(m): \(read("online_vs_offline.utts"))")
+      #expect(read("timing").hasPrefix("12 utterances, "), "\(m): \(read("timing"))")
+      #expect(read("scoring_kaldi/best_wer").hasPrefix("%WER "), "\(m)")
+      let logs = read("log/decode.1.log") + read("log/decode.2.log")
+      #expect(logs.matches(of: #/Decoded \d+ utterances, 0 with errors\./#).count == 2, "\(logs)")
+      #expect(logs.contains("Timing stats: real-time factor was") && logs.contains(", latency "))
       // Kaldi's transcript lines on stderr: utterance id, then each phone and a space.
-      let first = offline[0].split(separator: " ")
-      #expect(log.contains("\n" + first[0] + " "))
+      let first = read("offline.1.tra").split(separator: " ").first.map(String.init) ?? "?"
+      #expect(logs.contains("\n" + first + " "), "\(first)")
+      let whole = try Ksnn.sh("""
+        export PATH=$PWD/../../../bin:$PATH
+        steps/online/decode.sh --online false --lmwt $(cat exp/\(m)/decode_dev/scoring_kaldi/best_lmwt) --splice 3 \\
+          --phone-map conf/phones.60-48-39.map --decode-config conf/decode.config \\
+          exp/\(m) exp/mono/final.mdl exp/mono/graph exp/targets/train_pdf.counts data/train data/test exp/\(m)/decode_whole_test
+        cmp exp/\(m)/decode_whole_test/scoring/*.tra exp/\(m)/decode_online_test/scoring/*.tra
+        """, in: dir)
+      #expect(whole.status == 0, "\(m): --online false: \(whole.stdoutText) \(whole.stderr)")
     }
 
     // Two test utterances joined by a second of low noise: an endpoint closes the first
@@ -206,6 +200,24 @@ import TestSupport
     let final = log.split(separator: "\n").first { $0.hasPrefix("joined ") }.map { String($0.dropFirst("joined ".count)) } ?? ""
     #expect(partials.count > 3)
     for (a, b) in zip(partials, partials.dropFirst() + [final]) { #expect(b.hasPrefix(a), "partial '\(a)' then '\(b)'") }
+
+    // A stream that keeps only its latest 150 frames (--max-feature-vectors; a 100-frame CMVN
+    // window) recognises the same words as one that keeps every frame; fewer frames than
+    // CMVN and splicing read back are refused before any audio.
+    let bounded = try Ksnn.sh("""
+      export PATH=$PWD/../../../bin:$PATH
+      echo --cmn-window=100 > online/cmvn100.conf
+      for keep in -1 150 100; do
+        (cat online/fbank.conf; echo --max-feature-vectors=$keep) > online/fbank_keep.conf
+        online-ksnn-decode-faster \(common) --feature-type=fbank --fbank-config=online/fbank_keep.conf --cmvn-config=online/cmvn100.conf \\
+          --global-cmvn-stats=online/global_cmvn.stats --do-endpointing=true --endpoint.silence-phones=$(cat data/lang/phones/silence.csl) \\
+          exp/mono/final.mdl exp/v2/final.mdl exp/mono/graph/HCLG.fst 'ark:echo joined joined |' scp:online/joined.scp \\
+          ark,t:online/joined_keep$keep.tra 2> online/joined_keep$keep.log || echo "keep $keep: exit $?"
+      done
+      cmp online/joined_keep-1.tra online/joined_keep150.tra && echo same
+      grep -o 'max-feature-vectors=100 is too small.*' online/joined_keep100.log
+      """, in: dir)
+    #expect(bounded.stdoutText == "keep 100: exit 255\nsame\nmax-feature-vectors=100 is too small: on-line CMVN and splicing read up to 127 frames back\n", "\(bounded.stdoutText) \(bounded.stderr)")
   }
 
   /// `ksnn-server` with real WebSocket clients (`ksnn-client`): two at once, one of them

@@ -142,7 +142,7 @@ if run_stage 3; then
   touch exp/.done.3
 fi
 
-# Stages 4 and 5 skip models and decodes that are done, unless --stage forces them.
+# Stages 4, 5 and 7 skip models and decodes that are done, unless --stage forces them.
 if run_stage 4; then
   log "Stage 4: training $models"
   steps/train_am.sh --models "$models" --train-opts "$train_opts" --splice $splice --seeds "$seeds" --force $(forced_at 4) --nj $nj \
@@ -169,4 +169,21 @@ if run_stage 6; then
   utils/make_results.sh --models "$models" --seeds "$seeds" exp > RESULTS
   cat RESULTS
   touch exp/.done.6
+fi
+
+if run_stage 7; then
+  log "Stage 7: on-line recognition of the test set (audio in chunks, on-line CMVN, frame by frame), beside the offline tools"
+  if [ -n "$feats_dir" ]; then
+    log "  skipped: on-line recognition computes fbank from the audio, not --feats-dir's features"
+  else
+    for m in $models; do
+      for am in $(utils/am_dirs.sh exp $m "$seeds"); do
+        # The acoustic scale of the search: the best LM weight on dev (stage 5).
+        steps/online/decode.sh --nj $nj --cmd "$decode_cmd" --lmwt $(cat $am/decode_dev/scoring_kaldi/best_lmwt) --splice $splice \
+          --phone-map conf/phones.60-48-39.map --decode-config conf/decode.config --fbank-config conf/fbank.conf --force $(forced_at 7) \
+          $am $model $graph exp/targets/train_pdf.counts data/train data/test $am/decode_online_test
+      done
+    done
+  fi
+  touch exp/.done.7
 fi
