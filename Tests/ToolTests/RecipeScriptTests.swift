@@ -133,6 +133,36 @@ import TestSupport
     #expect(original.status == 1 && original.stderr.contains("factor 1.0 is the original data"))
   }
 
+  @Test func joinedUtterancesAreOneRecordingPerSpeakerWithTheirPausesListed() throws {
+    let dir = NSTemporaryDirectory() + "ksnn-join-" + UUID().uuidString
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    // Two speakers with two utterances each; one entry of wav.scp is a command.
+    let run = try sh("""
+      set -e
+      mkdir -p bin src audio && ln -s "$(command -v ksnn)" bin/wav-copy && export PATH=$PWD/bin:$PATH
+      sox -n -r 16000 -b 16 -c 1 audio/a1.wav synth 0.5 sine 300
+      sox -n -r 16000 -b 16 -c 1 audio/a2.wav synth 0.75 sine 400
+      sox -n -r 16000 -b 16 -c 1 audio/b1.wav synth 0.25 sine 500
+      sox -n -r 16000 -b 16 -c 1 audio/b2.wav synth 1 sine 600
+      printf 'a_1 %s/audio/a1.wav\na_2 sox %s/audio/a2.wav -t wav - |\nb_1 %s/audio/b1.wav\nb_2 %s/audio/b2.wav\n' $PWD $PWD $PWD $PWD > src/wav.scp
+      printf 'a a_1 a_2\nb b_1 b_2\n' > src/spk2utt
+      printf 'a_1 one two\na_2 three\nb_1 four\nb_2 five six\n' > src/text
+      $U/data/join_utterances.sh --pause 0.5 src joined
+      soxi -D joined/audio/a-joined.wav joined/audio/b-joined.wav
+      """, in: dir)
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(run.stdoutText.contains("2 recordings of 4 utterances with 0.5 s pauses in joined"), "\(run.stdoutText)")
+    // Each utterance is followed by its pause: 0.5 + 0.5 + 0.75 + 0.5 s and 0.25 + 0.5 + 1 + 0.5 s.
+    #expect(run.stdoutText.hasSuffix("2.250000\n2.250000\n"), "\(run.stdoutText)")
+    #expect(try read(dir + "/joined/pauses") == "a-joined 0.5000 1.0000 1.7500 2.2500\nb-joined 0.2500 0.7500 1.7500 2.2500\n")
+    #expect(try read(dir + "/joined/text") == "a-joined one two three\nb-joined four five six\n")
+    #expect(try read(dir + "/joined/spk2utt") == "a-joined a-joined\nb-joined b-joined\n")
+    #expect(try read(dir + "/joined/wav.scp") == "a-joined \(dir)/joined/audio/a-joined.wav\nb-joined \(dir)/joined/audio/b-joined.wav\n")
+    let missing = try sh("printf 'a a_1 a_3\\n' > src/spk2utt && PATH=$PWD/bin:$PATH $U/data/join_utterances.sh src joined2", in: dir)
+    #expect(missing.status == 1 && missing.stderr.contains("no audio for a_3 in src/wav.scp"), "\(missing.stderr)")
+  }
+
   @Test func splitKeepsSpeakersWholeUnlessPerUtterance() throws {
     let dir = try dataDir()
     defer { try? FileManager.default.removeItem(atPath: dir) }
