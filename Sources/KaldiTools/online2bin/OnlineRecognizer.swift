@@ -160,7 +160,9 @@ public final class OnlineRecognizer {
   /// Frames passed through the network, and the stream frame the current segment starts at.
   private var framesComputed = 0
   private var segmentStart = 0
+  /// Segments closed and not yet taken (`takeClosedSegments`).
   public private(set) var segments: [RecognizedSegment] = []
+  private var segmentsClosed = 0
   private var finished = false
 
   public init(models: OnlineRecognitionModels, cmvnState: OnlineCmvnState?, endpointing: Bool) throws {
@@ -200,7 +202,7 @@ public final class OnlineRecognizer {
     try feature.finishInput()
     advance()
     finished = true
-    if decoder.framesDecoded > 0 || segments.isEmpty { closeSegment(rule: nil) }
+    if decoder.framesDecoded > 0 || segmentsClosed == 0 { closeSegment(rule: nil) }
   }
 
   /// The segments closed since the last call, handed over and forgotten (a long stream keeps
@@ -278,6 +280,7 @@ public final class OnlineRecognizer {
     let frames = decoder.framesDecoded
     let path = decoder.bestPath(useFinalProbs: true) ?? DecodedPath()
     segments.append(RecognizedSegment(path: path, startFrame: segmentStart, frames: frames, endpointRule: rule, words: timedWords(path)))
+    segmentsClosed += 1
     segmentStart += frames
     decodable.startSegment(at: frames)
     decoder.initDecoding()
