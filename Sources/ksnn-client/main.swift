@@ -54,7 +54,7 @@ func stream(_ url: String, _ wave: WaveData, chunkSeconds: Float, realTime: Bool
   let start = now()
 
   @Sendable func send(_ outbound: WebSocketOutboundWriter) async throws {
-    if !first.isEmpty { try await outbound.write(.text(first)) }
+    if !first.isEmpty { try await outbound.write(.text(ByteString.unicode(first))) }
     try await outbound.write(.text("{\"config\": {\"sample_rate\": \(Int(rate))}}"))
     for (k, message) in messages.enumerated() {
       try await outbound.write(.binary(message))
@@ -95,7 +95,7 @@ let chunkLength = po.option("chunk-length", default: Float(0.2), "Seconds of aud
 let realTime = po.option("real-time", default: true, "Send the audio at the pace it would be recorded (false: as fast as possible)")
 let sendText = po.option("send-text", default: "", "A text message to send before the audio (a config of one's own, or anything to see how the server answers)")
 do {
-  let args = try po.read(Array(CommandLine.arguments.dropFirst()), programName: "ksnn-client")
+  let args = try po.read(Array(ByteString.commandLine.dropFirst()), programName: "ksnn-client")
   guard args.count == 2 else {
     po.printUsage()
     exit(1)

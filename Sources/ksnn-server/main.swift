@@ -40,7 +40,7 @@ func main(_ po: ParseOptions) async throws {
   let port = po.option("port", default: 2700, "Port to listen on (0: any free port, printed at start)")
   let sampleRate = po.option("sample-rate", default: Float(16000), "Sample rate of the audio clients send unless their config message says otherwise")
   let maxFrame = po.option("max-frame-bytes", default: 1 << 20, "Largest WebSocket message accepted")
-  let args = try po.read(Array(CommandLine.arguments.dropFirst()), programName: "ksnn-server")
+  let args = try po.read(Array(ByteString.commandLine.dropFirst()), programName: "ksnn-server")
   guard args.count == 4 else {
     writeToStandardError(usage + "\n")
     exit(1)
