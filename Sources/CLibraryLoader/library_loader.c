@@ -26,10 +26,17 @@ void *ksnn_load_library(const char *const *sonames, int flags, const char *packa
   return library;
 }
 
-void *ksnn_library_symbol(void *library, const char *library_name, const char *name) {
+void *ksnn_try_library_symbol(void *library, const char *library_name, const char *name, char *error, size_t size) {
   void *p = dlsym(library, name);
+  if (!p) snprintf(error, size, "%s has no symbol %s", library_name, name);
+  return p;
+}
+
+void *ksnn_library_symbol(void *library, const char *library_name, const char *name) {
+  char error[512];
+  void *p = ksnn_try_library_symbol(library, library_name, name, error, sizeof error);
   if (!p) {
-    fprintf(stderr, "ERROR (ksnn) %s has no symbol %s\n", library_name, name);
+    fprintf(stderr, "ERROR (ksnn) %s\n", error);
     exit(255);
   }
   return p;

@@ -27,12 +27,10 @@ static char error[512];
 
 const char *ksnn_mpi_error(void) { return error; }
 
+// The first missing symbol's message is kept (MPI errors reach Swift, which aborts every rank).
 static void *symbol(void *library, const char *name, int *missing) {
-  void *p = dlsym(library, name);
-  if (!p && !*missing) {
-    snprintf(error, sizeof error, "libmpi has no symbol %s (not Open MPI?)", name);
-    *missing = 1;
-  }
+  void *p = ksnn_try_library_symbol(library, "libmpi", name, *missing ? NULL : error, *missing ? 0 : sizeof error);
+  if (!p) *missing = 1;
   return p;
 }
 

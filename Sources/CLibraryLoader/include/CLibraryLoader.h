@@ -12,8 +12,10 @@ void *ksnn_try_load_library(const char *const *sonames, int flags, const char *p
 /// ksnn_try_load_library, or one ERROR line on stderr and exit status 255.
 void *ksnn_load_library(const char *const *sonames, int flags, const char *package);
 
-/// dlsym of `name` in `library` (called `library_name` in the message), or one ERROR line and
-/// exit status 255.
+/// dlsym of `name` in `library`; NULL with "<library_name> has no symbol <name>" in `error`.
+void *ksnn_try_library_symbol(void *library, const char *library_name, const char *name, char *error, size_t size);
+
+/// ksnn_try_library_symbol, or one ERROR line on stderr and exit status 255.
 void *ksnn_library_symbol(void *library, const char *library_name, const char *name);
 
 #endif
