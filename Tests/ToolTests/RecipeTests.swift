@@ -333,6 +333,9 @@ import TestSupport
       let wer = Double(best.split(separator: " ")[1]) ?? 100
       #expect(wer < bound, "\(set) WER \(wer): \(best)")
     }
+    // Stage 7: on-line recognition of the test set gives the offline tools' words.
+    let online = (try? String(contentsOfFile: dir + "/exp/lstm/decode_online_test/online_vs_offline", encoding: .utf8)) ?? ""
+    #expect(online.hasPrefix("0 of ") && online.hasSuffix(" utterances differ between on-line and offline recognition\n"), "\(online)")
   }
 
   /// The drop-in path with a real Kaldi TIMIT tri3 system: targets from its alignments
