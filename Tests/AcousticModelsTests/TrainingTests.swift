@@ -98,7 +98,10 @@ func weights(_ model: AcousticModel) -> [[Float]] {
     try trainer.run()
     let accuracies = trainer.history.map(\.devAccuracy)
     let best = accuracies.max()!
-    #expect(accuracies.last! < best, "no epoch fell behind: the test proves nothing \(accuracies)")
+    // The best epoch is the first to reach the best accuracy (a later tie is not better). On
+    // some CPUs an epoch falls behind, on others the last ones tie: either way it is not the last.
+    let bestEpoch = accuracies.firstIndex(of: best)!
+    #expect(bestEpoch < accuracies.count - 1, "the last epoch is the best: the test proves nothing \(accuracies)")
     let final = try AcousticModel.load(dir + "/final.mdl")
     #expect(try trainer.evaluate(trainer.dev, model: final).frameAccuracy == best)
     #expect(try trainer.finalMeasures().frameAccuracy == best)
@@ -111,6 +114,7 @@ func weights(_ model: AcousticModel) -> [[Float]] {
     #expect(plain.history == trainer.history)
     #expect(try plain.finalMeasures().frameAccuracy == accuracies.last!)
     #expect(weights(try AcousticModel.load(plainDir + "/final.mdl")) == weights(plain.model))
+    #expect(weights(final) != weights(plain.model))
   }
 
   /// A minibatch whose features overflow gives a non-finite loss: it is skipped (no update, batch-norm
