@@ -34,7 +34,7 @@ out=bench/streaming/$(echo $dir | tr / _)
 mkdir -p $out
 files=$(for m in $models; do printf '%s,' $dir/exp/$m/final.mdl; done)
 echo "== ksnn-am-bench over $feats" >&2
-$ksnn ksnn-am-bench --stream-threads=1 --repeats=3 --models=${files%,} \
+$ksnn ksnn-am-bench --stream-threads=1 --repeats=5 --models=${files%,} \
   --feats="ark:$ksnn splice-feats --left-context=$splice --right-context=$splice scp:$feats ark:- |" > $out/ksnn.json 2> $out/ksnn.log
 # The PyTorch reference's batch-1 step at the sizes of the first model (all of a run share them).
 read -r d h k < <(python3 -c "import json,sys; m=next(iter(json.load(open(sys.argv[1])).values())); print(m['input_dim'], m['hidden'], m['outputs'])" $out/ksnn.json)

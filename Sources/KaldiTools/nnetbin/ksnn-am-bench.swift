@@ -40,7 +40,7 @@ public enum KsnnAmBench: KaldiTool {
     let streamThreads = invocation.option("stream-threads", 1, "BLAS threads for streaming")
     let trained = invocation.option("models", "", "Comma-separated trained model files to measure on --feats (instead of the synthetic benchmark)")
     let feats = invocation.option("feats", "", "Features the --models read (rspecifier, as in training)")
-    let repeats = invocation.option("repeats", 3, "With --models: passes over the features (the fastest is reported)")
+    let repeats = invocation.option("repeats", 3, "With --models: passes over the features of each model and of its dense GRU, in turn (the fastest of each is reported)")
     _ = try invocation.arguments(0)
     if !trained.value.isEmpty {
       BLASThreads.set(streamThreads.value)
@@ -87,25 +87,35 @@ public enum KsnnAmBench: KaldiTool {
     return 0
   }
 
-  /// Frames per second of stepping `model` over every frame of `utterances` (fresh state per
-  /// utterance), fastest of `repeats` passes.
-  static func streamingSpeed(_ model: AcousticModel, _ utterances: [Matrix<Float>], repeats: Int) -> (framesPerSecond: Double, stream: StreamingAcousticModel) {
-    let stream = StreamingAcousticModel(model: model)
-    var out = [Float](repeating: 0, count: model.config.outputDim)
-    let frames = utterances.reduce(0) { $0 + $1.rows }
-    var best = Double.infinity
-    for _ in 0..<repeats {
-      stream.resetCounts()
-      let start = now()
-      for u in utterances {
-        stream.reset()
-        u.data.withUnsafeBufferPointer { x in
-          for t in 0..<u.rows { stream.step(x.baseAddress! + t * u.cols, into: &out) }
-        }
+  /// Seconds of one pass of `stream` over every frame of `utterances` (fresh state per
+  /// utterance).
+  static func streamingPass(_ stream: StreamingAcousticModel, _ utterances: [Matrix<Float>], into out: inout [Float]) -> Double {
+    stream.resetCounts()
+    let start = now()
+    for u in utterances {
+      stream.reset()
+      u.data.withUnsafeBufferPointer { x in
+        for t in 0..<u.rows { stream.step(x.baseAddress! + t * u.cols, into: &out) }
       }
-      best = min(best, now() - start)
     }
-    return (Double(frames) / best, stream)
+    return now() - start
+  }
+
+  /// Frames per second of stepping `model` and `anchor` over every frame of `utterances`, the
+  /// fastest of `repeats` passes each, their passes taken in turn so that a slower or faster
+  /// spell of the machine falls on both.
+  static func streamingSpeeds(_ model: AcousticModel, anchor: AcousticModel, _ utterances: [Matrix<Float>], repeats: Int)
+    -> (model: Double, anchor: Double, stream: StreamingAcousticModel)
+  {
+    let stream = StreamingAcousticModel(model: model), anchorStream = StreamingAcousticModel(model: anchor)
+    var out = [Float](repeating: 0, count: model.config.outputDim)
+    var best = (model: Double.infinity, anchor: Double.infinity)
+    for _ in 0..<repeats {
+      best.model = min(best.model, streamingPass(stream, utterances, into: &out))
+      best.anchor = min(best.anchor, streamingPass(anchorStream, utterances, into: &out))
+    }
+    let frames = Double(utterances.reduce(0) { $0 + $1.rows })
+    return (frames / best.model, frames / best.anchor, stream)
   }
 
   static func benchTrained(_ files: [String], feats: String, repeats: Int) throws -> Int32 {
@@ -125,8 +135,7 @@ public enum KsnnAmBench: KaldiTool {
       // The anchor: a dense GRU of the same sizes on the same frames (its cost does not
       // depend on its weights).
       let gru = AcousticModel(config: ModelConfig(architecture: .gru, inputDim: c.inputDim, hiddenDim: c.hiddenDim, outputDim: c.outputDim, layers: c.layers), seed: 0)
-      let (speed, stream) = streamingSpeed(model, utterances, repeats: repeats)
-      let (gruSpeed, _) = streamingSpeed(gru, utterances, repeats: repeats)
+      let (speed, gruSpeed, stream) = streamingSpeeds(model, anchor: gru, utterances, repeats: repeats)
       let zeros = stream.zeroPercentages.map { formatG($0, precision: 4) }
       KaldiLog.log("\(file) (\(c.architecture.rawValue) \(c.layers)x\(c.hiddenDim)): \(formatG(speed, precision: 5)) frames/s over \(frames) frames, dense GRU of the same sizes \(formatG(gruSpeed, precision: 5)) frames/s, ratio \(formatG(speed / gruSpeed, precision: 4)); zero outputs per layer (input first) \(zeros.joined(separator: " "))%")
       fields.append("\"\(file)\": {\"architecture\": \"\(c.architecture.rawValue)\", \"input_dim\": \(c.inputDim), \"layers\": \(c.layers), \"hidden\": \(c.hiddenDim), \"outputs\": \(c.outputDim), \"frames\": \(frames), \"stream_frames_per_s\": \(formatG(speed, precision: 5)), \"gru_stream_frames_per_s\": \(formatG(gruSpeed, precision: 5)), \"ratio_to_gru\": \(formatG(speed / gruSpeed, precision: 4)), \"zero_percent\": [\(zeros.joined(separator: ", "))]}")

@@ -82,13 +82,13 @@ $cmd JOB=1:$nj $dir/log/decode.JOB.log \
   || { echo "$0: on-line decoding failed; see $dir/log/decode.*.log" >&2; exit 1; }
 for j in $(seq $nj); do cat $dir/words.$j.tra; done > $dir/scoring/$lmwt.tra
 $steps/score.sh ${phone_map:+--phone-map $phone_map} --min-lmwt $lmwt --max-lmwt $lmwt --word-ins-penalty "" \
-  $data $graph $dir > $dir/log/score.log || { echo "$0: scoring failed; see $dir/log/score.log" >&2; exit 1; }
+  $data $graph $dir > $dir/log/score.log 2>&1 || { echo "$0: scoring failed; see $dir/log/score.log" >&2; exit 1; }
 
 # Per utterance the tool logs "Utterance <id>: <d> s of audio, real-time factor <r>, latency <l> s".
 cat $dir/log/decode.*.log | awk '
   /^LOG .*Utterance .* s of audio, real-time factor/ {
     for (i = 1; i <= NF; i++) {
-      if ($i == "audio,") audio += $(i - 2)
+      if ($i == "audio,") audio += $(i - 3)
       if ($i == "factor") { r = $(i + 1); sub(/,$/, "", r); rtf += r }
       if ($i == "latency") { l = $(i + 1); latency += l; if (l > worst) worst = l }
     }
@@ -96,7 +96,7 @@ cat $dir/log/decode.*.log | awk '
   }
   END {
     if (n == 0) { print "no utterance timing in the logs"; exit }
-    printf "%d utterances, %.1f s of audio: real-time factor %.3f, latency %.3f s on average (at most %.3f s)\n",
+    printf "%d utterances, %.1f s of audio: real-time factor %.4f, latency %.4f s on average (at most %.4f s)\n",
       n, audio, rtf / n, latency / n, worst
   }' > $dir/timing
 
