@@ -71,9 +71,9 @@ import TestSupport
 
   /// The spiking models quantize: a one-ulp difference in a partial sum can move a membrane
   /// potential across a level and the runs part (one process with the learning rate changed by
-  /// 1e-5 relative parts from itself at the same minibatch as two ranks do). Until then every
-  /// minibatch's loss and gradient norm agree, which needs the ranges and dropout masks of the
-  /// whole minibatch.
+  /// 1e-5 relative parts from itself at the same minibatch as two ranks do). Every minibatch's
+  /// loss and gradient norm still agree far closer than they would without the ranges and
+  /// dropout masks of the whole minibatch.
   @Test(arguments: ["v2", "snn"])
   func twoRanksComputeTheMinibatchesOfOneProcess(architecture: String) throws {
     let ws = try workspace()
@@ -89,8 +89,12 @@ import TestSupport
     }
     let (one, two) = (try minibatches("one.log"), try minibatches("two.log"))
     #expect(one.count == 12 && two.count == 12, "\(one.count) and \(two.count) minibatches")
+    // A level flipped by rounding moves a minibatch's loss by at most 1.4e-5 and its gradient
+    // norm by 2.8e-4, relative (measured on an AMD EPYC, where the SNN parts at minibatch 5;
+    // elsewhere it held to 1e-6 for 8 minibatches); with each rank's own quantizer ranges
+    // instead of the whole minibatch's they differ by 9e-4 and 5e-3 or more from minibatch 1 on.
     for (i, (a, b)) in zip(one, two).prefix(8).enumerated() {
-      #expect(abs(a[0] - b[0]) <= 1e-6 * a[0] && abs(a[1] - b[1]) <= 1e-6 * a[1], "minibatch \(i + 1): \(a) vs \(b)")
+      #expect(abs(a[0] - b[0]) <= 1e-4 * a[0] && abs(a[1] - b[1]) <= 2e-3 * a[1], "minibatch \(i + 1): \(a) vs \(b)")
     }
   }
 
