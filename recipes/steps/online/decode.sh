@@ -58,7 +58,7 @@ if [ $do_endpointing = true ] && [ $compare_offline = true ]; then
   compare_offline=false
 fi
 case $lmwt in ''|*[!0-9]*|0) echo "$0: --lmwt must be a positive integer, got '$lmwt'" >&2; exit 1 ;; esac
-rm -f $dir/.done
+rm -f $dir/.done $dir/online_vs_offline* $dir/endpoints $dir/timing
 mkdir -p $dir/log $dir/conf $dir/scoring
 # What the job scripts read lives in the decode directory, so a cluster job finds it there.
 { cat $fbank_config; echo "--dither=0"; } > $dir/conf/fbank.conf
