@@ -173,6 +173,12 @@ import TestSupport
         cmp exp/\(m)/decode_whole_test/scoring/*.tra exp/\(m)/decode_online_test/scoring/*.tra
         """, in: dir)
       #expect(whole.status == 0, "\(m): --online false: \(whole.stdoutText) \(whole.stderr)")
+      // Stage 7 also joined each test speaker's utterances with a second's pause after each
+      // and decoded them with endpointing: most pauses end a segment.
+      let endpoints = (try? String(contentsOfFile: dir + "/exp/\(m)/decode_online_test_joined/endpoints", encoding: .utf8)) ?? ""
+      let counts = endpoints.firstMatch(of: #/^(\d+) of (\d+) pauses ended a segment; (\d+) endpoints elsewhere\n$/#)
+      #expect(counts?.output.2 == "12", "\(m): \(endpoints)")
+      #expect((counts.flatMap { Int($0.output.1) } ?? 0) >= 9, "\(m): \(endpoints)")
     }
 
     // Two test utterances joined by a second of low noise: an endpoint closes the first

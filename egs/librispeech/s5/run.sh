@@ -204,18 +204,12 @@ if run_stage 6; then
 fi
 
 if run_stage 7; then
-  log "Stage 7: on-line recognition of the test set (audio in chunks, on-line CMVN, frame by frame), beside the offline tools"
+  log "Stage 7: on-line recognition of the test set (audio in chunks, on-line CMVN, frame by frame), beside the offline tools; endpointing on its utterances joined by pauses"
   if [ -n "$feats_dir" ]; then
     log "  skipped: on-line recognition computes fbank from the audio, not --feats-dir's features"
   else
-    for m in $models; do
-      for am in $(utils/am_dirs.sh exp $m "$seeds"); do
-        # The acoustic scale of the search: the best LM weight on dev (stage 5).
-        steps/online/decode.sh --nj $nj --cmd "$decode_cmd" --lmwt $(cat $am/decode_dev/scoring_kaldi/best_lmwt) --splice $splice \
-          --decode-config conf/decode.config --fbank-config conf/fbank.conf --force $(forced_at 7) \
-          $am $model $graph exp/targets/train_pdf.counts data/train_clean_100 data/test_clean $am/decode_online_test
-      done
-    done
+    steps/online/decode_models.sh --nj $nj --cmd "$decode_cmd" --seeds "$seeds" --splice $splice --decode-config conf/decode.config \
+      --force $(forced_at 7) exp "$models" $model $graph exp/targets/train_pdf.counts data/train_clean_100 data/test_clean data/lang
   fi
   touch exp/.done.7
 fi

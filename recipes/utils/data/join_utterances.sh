@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Makes a data directory of long recordings, one per speaker: the speaker's utterances in the
 # order of spk2utt, each followed by --pause seconds of low white noise (the last one too, so
-# every utterance ends in a pause), at the corpus's sample rate. For on-line recognition with
-# endpointing: <dest>/pauses lists where each pause starts and ends, in seconds ("<rec> <start>
-# <end> <start> <end> ..."), and steps/online/decode.sh --do-endpointing true counts the pauses
-# that closed a segment. The text is the utterances' texts joined; the recording is its own
-# speaker.
+# every utterance ends in a pause; the same noise every run, sox -R), at the corpus's sample
+# rate. For on-line recognition with endpointing: <dest>/pauses lists where each pause starts
+# and ends, in seconds ("<rec> <start> <end> <start> <end> ..."), and steps/online/decode.sh
+# --do-endpointing true counts the pauses that closed a segment. The text is the utterances'
+# texts joined; the recording is its own speaker.
 #
 # Usage: utils/data/join_utterances.sh [--pause 1.0] [--noise-volume 0.003] <src-data-dir> <dest-data-dir>
 #  e.g.: utils/data/join_utterances.sh data/test data/test_joined
@@ -30,7 +30,7 @@ while read -r spk utts; do
     # wav-copy reads what a wav.scp entry names (a file or a command ending in |).
     wav-copy "$rx" $tmp/$utt.wav 2> $tmp/wav_copy.log || { echo "$0: cannot read the audio of $utt: $(cat $tmp/wav_copy.log)" >&2; exit 1; }
     rate=$(soxi -r $tmp/$utt.wav)
-    [ -f $tmp/pause_$rate.wav ] || sox -n -r $rate -b 16 -c 1 $tmp/pause_$rate.wav synth $pause whitenoise vol $noise_volume
+    [ -f $tmp/pause_$rate.wav ] || sox -R -n -r $rate -b 16 -c 1 $tmp/pause_$rate.wav synth $pause whitenoise vol $noise_volume
     t=$(awk -v t=$t -v d=$(soxi -D $tmp/$utt.wav) 'BEGIN { printf "%.4f", t + d }')
     pauses+=("$t" "$(awk -v t=$t -v p=$pause 'BEGIN { printf "%.4f", t + p }')")
     t=$(awk -v t=$t -v p=$pause 'BEGIN { printf "%.4f", t + p }')
