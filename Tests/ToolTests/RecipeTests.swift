@@ -340,7 +340,7 @@ import TestSupport
       #expect(wer < bound, "\(set) WER \(wer): \(best)")
     }
     // Stage 7: on-line recognition of the test set gives the offline tools' words.
-    let online = (try? String(contentsOfFile: dir + "/exp/lstm/decode_online_test/online_vs_offline", encoding: .utf8)) ?? ""
+    let online = (try? String(contentsOfFile: dir + "/exp/lstm/decode_online_test_clean/online_vs_offline", encoding: .utf8)) ?? ""
     #expect(online.hasPrefix("0 of ") && online.hasSuffix(" utterances differ between on-line and offline recognition\n"), "\(online)")
   }
 
