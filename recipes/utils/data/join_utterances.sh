@@ -35,7 +35,9 @@ while read -r spk utts; do
     pauses+=("$t" "$(awk -v t=$t -v p=$pause 'BEGIN { printf "%.4f", t + p }')")
     t=$(awk -v t=$t -v p=$pause 'BEGIN { printf "%.4f", t + p }')
     parts+=($tmp/$utt.wav $tmp/pause_$rate.wav)
-    words+=("$(awk -v u="$utt" '$1 == u { $1 = ""; sub(/^ /, ""); print; exit }' $src/text)")
+    line=$(awk -v u="$utt" '$1 == u { $1 = ""; sub(/^ /, ""); print "x " $0; exit }' $src/text)
+    [ -n "$line" ] || { echo "$0: no transcript for $utt in $src/text" >&2; exit 1; }
+    words+=("${line#x }")
   done
   sox "${parts[@]}" $dest/audio/$rec.wav
   echo "$rec $dest_abs/audio/$rec.wav" >> $dest/wav.scp
